@@ -1,0 +1,184 @@
+import type { TaskButton } from './buttons';
+
+export type AuthStyle = 'bearer' | 'raw' | 'mjApiSecret';
+export type SpeedMode = 'fast' | 'turbo' | 'relax';
+export type BotType = 'MID_JOURNEY' | 'NIJI_JOURNEY';
+
+export type TaskStatus =
+	| 'NOT_START'
+	| 'SUBMITTED'
+	| 'IN_PROGRESS'
+	| 'SUCCESS'
+	| 'FAILURE'
+	| 'MODAL'
+	| 'CANCEL';
+
+export type TaskAction =
+	| 'IMAGINE'
+	| 'UPSCALE'
+	| 'VARIATION'
+	| 'REROLL'
+	| 'DESCRIBE'
+	| 'BLEND'
+	| 'PAN'
+	| 'ZOOM'
+	| 'INPAINT';
+
+export type FaultTarget = 'submit' | 'fetch' | 'list' | 'image' | 'any';
+export type FaultKind =
+	| '429'
+	| '500'
+	| '502'
+	| '503'
+	| 'drop-before'
+	| 'drop-after'
+	| 'malformed'
+	| 'empty'
+	| 'slow';
+
+export interface FaultRule {
+	target: FaultTarget;
+	kind: FaultKind;
+	/** How many matching requests it hits (default: all of them). */
+	times?: number;
+	/** Hit only every Nth matching request (the Nth, 2Nth, ...). */
+	everyNth?: number;
+	/** Retry-After header (seconds) on 429 / 503. */
+	retryAfterSec?: number;
+	/** Delay before answering, for 'slow' (default 2000). */
+	delayMs?: number;
+}
+
+export type ImageKind = 'grid' | 'single' | 'quarter';
+export type ImageFilter = (
+	png: Buffer,
+	info: { taskId: string; kind: ImageKind },
+) => Buffer | { body: Buffer; contentType: string };
+
+export interface EmulatorOptions {
+	port: number;
+	host: string;
+	/** Base of the image URLs put in tasks; defaults to the server's own URL. */
+	publicUrl?: string;
+	/** undefined: no auth at all. styles default to all three. */
+	auth?: { key: string; styles?: AuthStyle[] };
+	/** Time from SUBMITTED to the terminal state. */
+	taskDurationMs: number;
+	progressSteps: string[];
+	concurrency: number;
+	queueSize: number;
+	failureRate: number;
+	failReason: string;
+	/** A prompt containing one of these fails (deterministic). */
+	failPrompts: string[];
+	/** Tasks reach this progress and never finish. */
+	stuckAtProgress?: string;
+	bannedWords: string[];
+	idsAsNumbers: 'never' | 'always' | 'alternate';
+	imageUrls: boolean;
+	supportListByCondition: boolean;
+	unknownFetch: 'newapi' | 'java' | 'csharp';
+	/** Longer side of a grid in px (a square grid has four imageSize/2 quarters). */
+	imageSize: number;
+	imageFilter?: ImageFilter;
+	faults: FaultRule[];
+	/** Request bodies above this get HTTP 413. */
+	maxBodyBytes: number;
+	/** One line per request and hook errors; silent by default. */
+	logger?: (line: string) => void;
+}
+
+export type RequestKind =
+	| 'submit-imagine'
+	| 'submit-action'
+	| 'submit-modal'
+	| 'submit-blend'
+	| 'submit-describe'
+	| 'fetch'
+	| 'list'
+	| 'image'
+	| 'seed'
+	| 'other';
+
+export interface RequestLogEntry {
+	/** When the request arrived (ms). */
+	at: number;
+	method: string;
+	/** Path without the speed-mode prefix and without the query. */
+	path: string;
+	mode: SpeedMode | null;
+	kind: RequestKind;
+	/** 0 while in flight and for dropped connections. */
+	status: number;
+	body?: unknown;
+	taskIds?: string[];
+	createdTaskId?: string;
+	fault?: FaultKind;
+	authHeaderPresent: boolean;
+}
+
+/** What /images serves for a task. */
+export type Picture =
+	| { kind: 'grid'; width: number; height: number }
+	| { kind: 'single'; width: number; height: number; colour: number }
+	| { kind: 'upload'; body: Buffer; contentType: string }
+	| { kind: 'link'; url: string };
+
+export type ModalKind = 'inpaint' | 'customZoom' | 'remix' | 'picReader';
+
+export interface EmulatedTask {
+	id: string;
+	action: TaskAction;
+	status: TaskStatus;
+	progress: string;
+	prompt: string;
+	promptEn: string;
+	description: string;
+	state: string;
+	submitTime: number;
+	startTime: number;
+	finishTime: number;
+	imageUrl: string;
+	imageUrls?: Array<{ url: string; thumbnail: string }>;
+	failReason: string;
+	buttons: TaskButton[];
+	properties: Record<string, unknown>;
+	botType: BotType;
+	customId: string;
+	parentId?: string;
+	// Bookkeeping below is not part of the fetch JSON.
+	mode: SpeedMode | null;
+	notifyHook?: string;
+	/** Date.now() when the task became SUCCESS or FAILURE. */
+	finishedAt?: number;
+	/** Every status/progress change, in order. */
+	history: Array<{ at: number; status: TaskStatus; progress: string }>;
+	picture: Picture;
+	willFail: boolean;
+	/** Reached stuckAtProgress: will never finish. */
+	stuck: boolean;
+	modal?: ModalKind;
+	/** The message hash the buttons carry. */
+	hash: string;
+	seed: string;
+	/** For DESCRIBE: the four suggested prompts. */
+	describePrompts?: string[];
+}
+
+export interface Emulator {
+	/** http://127.0.0.1:PORT */
+	url: string;
+	port: number;
+	close(): Promise<void>;
+	/** Live log of every request received. */
+	requests: RequestLogEntry[];
+	tasks: Map<string, EmulatedTask>;
+	/** Ids of all tasks created, in creation order. */
+	createdTaskIds(): string[];
+	setOptions(partial: Partial<EmulatorOptions>): void;
+	/** Clears the request log, the tasks and all timers and fault counters. */
+	reset(): void;
+	/** Resolves when no task is queued or running (stuck ones excepted) and no hook is in flight. */
+	waitForIdle(timeoutMs?: number): Promise<void>;
+	options: Readonly<EmulatorOptions>;
+}
