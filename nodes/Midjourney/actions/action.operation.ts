@@ -1,0 +1,153 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { findButton, formatAvailableButtons, type MjButton } from '../engine/buttons';
+import { MidjourneyError, attachTaskId, settle } from '../engine/errors';
+import type { SubmittedTask } from '../engine/runner';
+import { readMask } from './imageInput';
+import { commonSubmitFields } from './settings';
+import { readTaskId } from './taskId';
+import type { OperationInput, SubmitTask } from './types';
+
+const show = { operation: ['action'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '={{ $json.taskId }}',
+		description: 'The ID of the finished task whose button to press (the parent task)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Button',
+		name: 'button',
+		type: 'string',
+		default: 'U1',
+		required: true,
+		placeholder: 'U1',
+		description:
+			'The button to press, by its label as Midjourney shows it: U1-U4 (upscale), V1-V4 (variation), 🔄 or reroll, and after an upscale e.g. Upscale (Subtle), Vary (Strong), Vary (Region), Zoom Out 2x, Custom Zoom, ⬅️ (or pan left). Case and spaces do not matter. A customId (MJ::JOB::…) or a key such as upscaleSubtle from a previous node works too.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Action Options',
+		name: 'actionOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Enable Remix',
+				name: 'enableRemix',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to press the button in remix mode: variations, rerolls and pans then open a dialog (MODAL) for a new prompt',
+			},
+			{
+				displayName: 'Modal Mask Binary Field',
+				name: 'modalMaskBinaryProperty',
+				type: 'string',
+				default: '',
+				description: 'For Vary (Region): the binary property holding the mask (white = repaint)',
+			},
+			{
+				displayName: 'Modal Mask URL',
+				name: 'modalMaskUrl',
+				type: 'string',
+				default: '',
+				description: 'For Vary (Region): the mask as an http(s) URL or data URI (white = repaint)',
+			},
+			{
+				displayName: 'Modal Prompt',
+				name: 'modalPrompt',
+				type: 'string',
+				default: '',
+				description:
+					'When the button opens a dialog (Vary (Region), Custom Zoom, remix), submit it at once with this prompt and keep waiting. Without it, the node returns the MODAL task for a Modal operation to follow.',
+			},
+		],
+	},
+];
+
+/** Resolves the Button field against the parent task's buttons. */
+async function resolveCustomId(
+	{ client, itemIndex }: OperationInput,
+	taskId: string,
+	wanted: string,
+): Promise<string> {
+	// A raw customId is pressed as given: the server checks it against the parent.
+	if (wanted.includes('::')) return wanted;
+	const parent = await client.fetchTask(taskId);
+	if (!parent) {
+		throw new MidjourneyError('notFound', `Task ${taskId} was not found (item ${itemIndex})`, {
+			taskId,
+			description: 'Check the Task ID: it must be a task created with the same API key.',
+		});
+	}
+	const buttons = (parent.buttons ?? []) as MjButton[];
+	const button = findButton(buttons, wanted);
+	if (button) return button.customId;
+	if (parent.status !== 'SUCCESS') {
+		throw new MidjourneyError('input', `Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`, {
+			taskId,
+			status: parent.status,
+			progress: parent.progress,
+			description: 'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
+		});
+	}
+	throw new MidjourneyError('input', `Button "${wanted}" is not on task ${taskId}`, {
+		taskId,
+		description: buttons.length
+			? `This task offers: ${formatAvailableButtons(buttons)}.`
+			: 'This task has no buttons (for example a finished upscale from an old model, or a video).',
+	});
+}
+
+export async function prepare(input: OperationInput): Promise<SubmitTask> {
+	const { ctx, itemIndex, client, settings, baseUrl } = input;
+	const taskId = readTaskId(ctx, itemIndex);
+	const wanted = String(ctx.getNodeParameter('button', itemIndex, '') ?? '').trim();
+	if (wanted === '') {
+		throw new MidjourneyError('input', `Button is empty for item ${itemIndex}`, {
+			description: 'Enter a button label such as U1, V2, 🔄 or Upscale (Subtle).',
+		});
+	}
+	const actionOptions = ctx.getNodeParameter('actionOptions', itemIndex, {}) as IDataObject;
+	const modalPrompt = String(actionOptions.modalPrompt ?? '').trim();
+	const maskBase64 = await readMask(ctx, itemIndex, baseUrl, {
+		url: String(actionOptions.modalMaskUrl ?? '').trim() || undefined,
+		binaryProperty: String(actionOptions.modalMaskBinaryProperty ?? '').trim() || undefined,
+	});
+	const customId = await resolveCustomId(input, taskId, wanted);
+	const { state, notifyHook } = commonSubmitFields(settings);
+	const body: IDataObject = {
+		taskId,
+		customId,
+		...(actionOptions.enableRemix === true ? { enableRemix: true } : {}),
+		...(state !== undefined ? { state } : {}),
+		...(notifyHook !== undefined ? { notifyHook } : {}),
+	};
+
+	return async (deadline): Promise<SubmittedTask> => {
+		const submitted = await client.submit('action', body, settings.speed, deadline);
+		if (submitted.code !== 21 || modalPrompt === '') return submitted;
+		// The button opened a dialog and the user gave its input: submit it and keep waiting.
+		const modal = await settle(
+			async () =>
+				await client.submit(
+					'modal',
+					{ taskId: submitted.taskId, prompt: modalPrompt, ...(maskBase64 ? { maskBase64 } : {}) },
+					settings.speed,
+					deadline,
+				),
+		);
+		// The MODAL task exists: its id must reach the user with any error.
+		if (!modal.ok) throw attachTaskId(modal.error, submitted.taskId, 'MODAL');
+		return { ...modal.value, taskId: modal.value.taskId || submitted.taskId };
+	};
+}

@@ -1,0 +1,82 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { SpeedMode } from '../transport/api';
+import {
+	DEFAULT_MAX_CONCURRENCY,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+} from './common.description';
+
+export type OutputMode = 'task' | 'gridImages';
+
+/** The Options collection and Wait for Completion of one item, read and checked. */
+export interface ItemSettings {
+	speed: SpeedMode;
+	botType?: string;
+	state?: string;
+	notifyHook?: string;
+	waitForCompletion: boolean;
+	pollIntervalMs: number;
+	timeoutMs: number;
+	initialDelayMs: number;
+	onTimeout: 'fail' | 'returnTask';
+	downloadImage: boolean;
+	binaryPropertyName: string;
+	output: OutputMode;
+}
+
+/** First poll by speed mode: a grid takes ~30-60 s in fast mode, minutes in relax. */
+const INITIAL_DELAY_SECONDS: Record<SpeedMode, number> = { turbo: 5, fast: 10, default: 10, relax: 30 };
+
+const SPEEDS = new Set<SpeedMode>(['default', 'relax', 'fast', 'turbo']);
+
+function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = Number(options[name]);
+	return options[name] === undefined || options[name] === '' || !Number.isFinite(value) ? fallback : value;
+}
+
+export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, operation: string): ItemSettings {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
+	const pollIntervalSeconds = Math.max(0.2, numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
+	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
+	const initialDelaySetting = numberOption(options, 'initialDelay', -1);
+	const initialDelaySeconds =
+		initialDelaySetting >= 0
+			? initialDelaySetting
+			: Math.min(INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'], pollIntervalSeconds * 6);
+	const text = (name: string) => {
+		const value = options[name];
+		return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+	};
+	return {
+		speed: SPEEDS.has(speed) ? speed : 'default',
+		botType: ['imagine', 'blend', 'describe'].includes(operation) ? text('botType') : undefined,
+		state: text('state'),
+		notifyHook: text('notifyHook'),
+		waitForCompletion:
+			operation === 'fetch' ? false : (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean),
+		pollIntervalMs: pollIntervalSeconds * 1000,
+		timeoutMs: timeoutSeconds * 1000,
+		initialDelayMs: initialDelaySeconds * 1000,
+		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
+		downloadImage: options.downloadImage === true,
+		binaryPropertyName: text('binaryPropertyName') ?? 'data',
+		output: options.output === 'gridImages' ? 'gridImages' : 'task',
+	};
+}
+
+export function readMaxConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Math.floor(numberOption(options, 'maxConcurrency', DEFAULT_MAX_CONCURRENCY));
+	return Math.min(100, Math.max(1, value));
+}
+
+/** The body fields every submit may carry. */
+export function commonSubmitFields(settings: ItemSettings): IDataObject {
+	const fields: IDataObject = {};
+	if (settings.botType) fields.botType = settings.botType;
+	if (settings.state !== undefined) fields.state = settings.state;
+	if (settings.notifyHook !== undefined) fields.notifyHook = settings.notifyHook;
+	return fields;
+}
