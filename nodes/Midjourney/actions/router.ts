@@ -9,7 +9,7 @@ import {
 import { MidjourneyError, attachTaskId, settle } from '../engine/errors';
 import { TaskPoller } from '../engine/poller';
 import { mapWithConcurrency, runJobs, type JobOutcome, type TaskJob } from '../engine/runner';
-import { mapTask } from '../engine/taskOutput';
+import { compactTask, mapTask } from '../engine/taskOutput';
 import {
 	CREDENTIAL_TYPE,
 	MidjourneyClient,
@@ -58,7 +58,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 		results = await runSubmitOperation(this, submitOperation, client, baseUrl, sleep);
 	}
-	return [collectOutput(this, results, secret)];
+	const output = collectOutput(this, results, secret);
+	// As an AI agent's tool (the generated "midjourneyTool" type), answer compactly.
+	if (this.getNode().type.endsWith('Tool')) {
+		return [output.map((item) => ({ json: compactTask(item.json), pairedItem: item.pairedItem }))];
+	}
+	return [output];
 }
 
 async function runSubmitOperation(

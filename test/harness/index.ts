@@ -1,0 +1,369 @@
+/**
+ * Runs workflow JSON through n8n-core's WorkflowExecute, the engine n8n itself
+ * runs: real parameter resolution and expressions, real credential
+ * authentication (the credential type's `authenticate`), real HTTP helpers,
+ * real binary data service, real cancellation. Only the database and the
+ * n8n-nodes-base package are replaced (see credentialsHelper.ts, baseNodes.ts).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Container } from '@n8n/di';
+import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	NodeConnectionTypes,
+	Workflow,
+	createDeferredPromise,
+	createRunExecutionData,
+	type IBinaryData,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type ExecutionError,
+	type IConnections,
+} from 'n8n-workflow';
+
+import { CometApi } from '../../credentials/CometApi.credentials';
+import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
+import { BASE_NODE_STAND_INS } from './baseNodes';
+import { TestCredentialsHelper } from './credentialsHelper';
+
+// n8n-core keeps its instance settings (and filesystem binary data) under the user folder:
+// a fresh one per test process, with its settings file in place so n8n-core stays quiet.
+if (!process.env.N8N_USER_FOLDER) {
+	const folder = mkdtempSync(join(tmpdir(), 'n8n-mj-test-'));
+	mkdirSync(join(folder, '.n8n'));
+	writeFileSync(join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey: 'test-only-key' }), { mode: 0o600 });
+	process.env.N8N_USER_FOLDER = folder;
+}
+
+export const PACKAGE_NODE_TYPE = 'n8n-nodes-cometapi-midjourney.midjourney';
+/** The type n8n generates for nodes with `usableAsTool` when an AI agent uses them. */
+export const PACKAGE_TOOL_TYPE = `${PACKAGE_NODE_TYPE}Tool`;
+
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = { cometApi: new CometApi() };
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType | IVersionedNodeType>;
+
+	constructor(extra: Record<string, INodeType> = {}) {
+		const midjourney = new Midjourney();
+		this.types = {
+			...BASE_NODE_STAND_INS,
+			[PACKAGE_NODE_TYPE]: midjourney,
+			[PACKAGE_TOOL_TYPE]: midjourney,
+			...extra,
+		};
+	}
+
+	getByName(type: string): INodeType | IVersionedNodeType {
+		const nodeType = this.types[type];
+		if (!nodeType) throw new Error(`Unknown node type in test workflow: ${type}`);
+		return nodeType;
+	}
+
+	getByNameAndVersion(type: string): INodeType {
+		return this.getByName(type) as INodeType;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export type BinaryMode = 'default' | 'filesystem';
+
+export interface RunOptions {
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Items the trigger hands on (default: one empty item), e.g. with binary images. */
+	triggerItems?: INodeExecutionData[];
+	/** n8n's binary data mode: in memory (base64 in the item) or files on disk. */
+	binaryMode?: BinaryMode;
+	/** Extra node types (test probes). */
+	nodeTypes?: Record<string, INodeType>;
+}
+
+export interface WorkflowResult {
+	run: IRun;
+	/** The workflow's error, when a node failed without Continue On Fail. */
+	error?: ExecutionError;
+	/** Items a node sent out of one of its outputs, in its first (or given) run. */
+	output(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
+	/** The error a node ended with, if any. */
+	nodeError(nodeName: string): ExecutionError | undefined;
+	/** Names of the nodes that ran, in order. */
+	executed: string[];
+}
+
+export interface RunningWorkflow {
+	result: Promise<WorkflowResult>;
+	/** Cancels the execution, as the editor's stop button does. */
+	cancel(): void;
+}
+
+let binaryModeInUse: BinaryMode | undefined;
+
+async function useBinaryMode(mode: BinaryMode): Promise<void> {
+	if (binaryModeInUse === mode) return;
+	const config = Container.get(BinaryDataConfig);
+	config.mode = mode;
+	config.availableModes = ['default', 'filesystem'];
+	config.localStoragePath = join(process.env.N8N_USER_FOLDER!, 'binaryData');
+	await Container.get(BinaryDataService).init();
+	binaryModeInUse = mode;
+}
+
+function toWorkflow(workflowJson: IDataObject, nodeTypes: INodeTypes): Workflow {
+	return new Workflow({
+		id: String(workflowJson.id ?? 'test'),
+		name: String(workflowJson.name ?? 'test'),
+		nodes: workflowJson.nodes as INode[],
+		connections: (workflowJson.connections ?? {}) as IConnections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings: (workflowJson.settings ?? {}) as IDataObject,
+	});
+}
+
+function additionalDataFor(
+	hooks: ExecutionLifecycleHooks,
+	credentialsHelper: TestCredentialsHelper,
+): IWorkflowExecuteAdditionalData {
+	const unsupported = async () => {
+		throw new Error('Not available in the test harness');
+	};
+	return {
+		credentialsHelper,
+		hooks,
+		executionId: hooks.executionId,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		variables: {},
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+		executeWorkflow: unsupported,
+		getRunExecutionData: unsupported,
+		setExecutionStatus: () => {},
+		logAiEvent: () => {},
+		sendDataToUI: () => {},
+		startRunnerTask: unsupported,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+let executionCounter = 0;
+
+/** Starts a workflow; `result` settles when it ends (also when cancelled). */
+export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {}): RunningWorkflow {
+	const nodeTypes = new TestNodeTypes(options.nodeTypes);
+	const workflow = toWorkflow(workflowJson, nodeTypes);
+	const credentialsHelper = new TestCredentialsHelper(CREDENTIAL_TYPES, options.credentials ?? {});
+	const executionId = String(++executionCounter);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowJson as unknown as IWorkflowBase);
+	const executed: string[] = [];
+	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
+		executed.push(nodeName);
+	});
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+
+	const startNode = workflow.getStartNode();
+	if (!startNode) throw new Error('The test workflow has no start node');
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{
+					node: startNode,
+					data: { main: [options.triggerItems ?? [{ json: {} }]] },
+					source: null,
+				},
+			],
+		},
+	});
+	let execution: ReturnType<WorkflowExecute['processRunExecutionData']> | undefined;
+	let cancelled = false;
+	const result = (async () => {
+		await useBinaryMode(options.binaryMode ?? 'default');
+		const workflowExecute = new WorkflowExecute(
+			additionalDataFor(hooks, credentialsHelper),
+			'manual',
+			runExecutionData,
+		);
+		execution = workflowExecute.processRunExecutionData(workflow);
+		if (cancelled) execution.cancel();
+		const run = await Promise.race([execution.then(() => finished.promise), finished.promise]);
+		return toResult(run, executed);
+	})();
+	return {
+		result,
+		cancel: () => {
+			cancelled = true;
+			execution?.cancel();
+		},
+	};
+}
+
+export async function runWorkflow(workflowJson: IDataObject, options: RunOptions = {}): Promise<WorkflowResult> {
+	return await startWorkflow(workflowJson, options).result;
+}
+
+function toResult(run: IRun, executed: string[]): WorkflowResult {
+	const runData = run.data.resultData.runData;
+	return {
+		run,
+		error: run.data.resultData.error,
+		executed,
+		output: (nodeName, outputIndex = 0, runIndex = 0) =>
+			runData[nodeName]?.[runIndex]?.data?.[NodeConnectionTypes.Main]?.[outputIndex] ?? [],
+		nodeError: (nodeName) => runData[nodeName]?.[0]?.error,
+	};
+}
+
+/** The bytes behind an item's binary property, whatever the binary data mode. */
+export async function binaryBuffer(binary: IBinaryData): Promise<Buffer> {
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/** An item carrying files as n8n binary data (in memory mode), as a form upload would. */
+export function itemWithFiles(
+	files: Record<string, { data: Buffer; mimeType: string; fileName?: string }>,
+	json: IDataObject = {},
+): INodeExecutionData {
+	const binary: Record<string, IBinaryData> = {};
+	for (const [name, file] of Object.entries(files)) {
+		binary[name] = {
+			data: file.data.toString('base64'),
+			mimeType: file.mimeType,
+			fileName: file.fileName ?? name,
+			fileSize: String(file.data.length),
+		};
+	}
+	return { json, binary };
+}
+
+/** A workflow: manual trigger → the given nodes in a chain. */
+export function chain(...nodes: Array<Omit<INode, 'id' | 'position' | 'typeVersion'> & Partial<INode>>): IDataObject {
+	const trigger: INode = {
+		id: 'trigger',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const all: INode[] = [
+		trigger,
+		...nodes.map((node, index) => ({
+			id: `node-${index}`,
+			position: [200 * (index + 1), 0] as [number, number],
+			typeVersion: 1,
+			...node,
+		})),
+	];
+	const connections: IConnections = {};
+	for (let i = 0; i + 1 < all.length; i++) {
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+	}
+	return { name: 'test', nodes: all, connections, settings: {} };
+}
+
+/** A Midjourney node for `chain`, with the test credential attached. */
+export function midjourneyNode(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
+	return {
+		id: name,
+		name,
+		type: PACKAGE_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { cometApi: { id: '1', name: 'CometAPI account' } },
+		...extra,
+	};
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+const PROBE_TYPE = 'test.credentialProbe';
+
+/**
+ * The credential's test as n8n's credentials tester runs it: the test request
+ * with `$credentials` resolved, sent through the credential's authentication,
+ * then the rules: a matching response code gives its message; any other
+ * non-2xx gives the status text.
+ */
+export async function testCredential(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
+	const test = CREDENTIAL_TYPES[typeName].test;
+	if (!test) throw new Error(`Credential type ${typeName} has no test`);
+	const workflow = chain({
+		name: 'Probe',
+		type: PROBE_TYPE,
+		parameters: {},
+		credentials: { [typeName]: { id: '1', name: 'test' } },
+	});
+	// Resolve `={{ $credentials.… }}` in the test request, as n8n's RoutingNode does.
+	const credentials = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
+	const probeNode = (workflow.nodes as INode[])[1];
+	const request = toWorkflow(workflow, new TestNodeTypes()).expression.getComplexParameterValue(
+		probeNode,
+		test.request as never,
+		'manual',
+		{ $credentials: credentials } as never,
+	) as IDataObject;
+	const probe: INodeType = {
+		description: {
+			displayName: 'Credential probe',
+			name: 'credentialProbe',
+			group: ['transform'],
+			version: 1,
+			description: 'Sends a credential test request',
+			defaults: { name: 'Probe' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: typeName, required: true }],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(this, typeName, {
+				...request,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			} as never)) as { statusCode: number; statusMessage?: string };
+			return [[{ json: { statusCode: response.statusCode, statusMessage: response.statusMessage ?? '' } }]];
+		},
+	};
+	const result = await runWorkflow(workflow, { credentials: { [typeName]: data }, nodeTypes: { [PROBE_TYPE]: probe } });
+	if (result.error) {
+		const cause = (result.error as { cause?: { code?: string } }).cause;
+		return { status: 'Error', message: cause?.code ?? result.error.message };
+	}
+	const { statusCode, statusMessage } = result.output('Probe')[0].json as { statusCode: number; statusMessage: string };
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseCode' && rule.properties.value === statusCode) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	if (statusCode < 200 || statusCode > 299) {
+		return { status: 'Error', message: statusMessage || `Received HTTP status code: ${statusCode}` };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
