@@ -1,7 +1,7 @@
-import { MidjourneyError } from '../../../../../nodes/Midjourney/engine/errors';
-import { TaskPoller } from '../../../../../nodes/Midjourney/engine/poller';
-import type { MjTask } from '../../../../../nodes/Midjourney/engine/taskOutput';
-import { isTransientError } from '../../../../../nodes/Midjourney/transport/api';
+import { MidjourneyError } from '../../../../nodes/Midjourney/engine/errors';
+import { TaskPoller } from '../../../../nodes/Midjourney/engine/poller';
+import type { MjTask } from '../../../../nodes/Midjourney/engine/taskOutput';
+import { isTransientError } from '../../../../nodes/Midjourney/transport/api';
 import { VirtualClock } from './virtualClock';
 
 /** Tasks that finish at a given virtual time. */

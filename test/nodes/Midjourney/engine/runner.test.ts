@@ -1,8 +1,8 @@
-import { MidjourneyError } from '../../../../../nodes/Midjourney/engine/errors';
-import { TaskPoller } from '../../../../../nodes/Midjourney/engine/poller';
-import { mapWithConcurrency, runJobs, type TaskJob } from '../../../../../nodes/Midjourney/engine/runner';
-import type { MjTask } from '../../../../../nodes/Midjourney/engine/taskOutput';
-import { isTransientError } from '../../../../../nodes/Midjourney/transport/api';
+import { MidjourneyError } from '../../../../nodes/Midjourney/engine/errors';
+import { TaskPoller } from '../../../../nodes/Midjourney/engine/poller';
+import { mapWithConcurrency, runJobs, type TaskJob } from '../../../../nodes/Midjourney/engine/runner';
+import type { MjTask } from '../../../../nodes/Midjourney/engine/taskOutput';
+import { isTransientError } from '../../../../nodes/Midjourney/transport/api';
 import { VirtualClock } from './virtualClock';
 
 /** A fake server: each submitted task finishes `durationMs` after its submit. */

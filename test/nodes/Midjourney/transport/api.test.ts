@@ -1,11 +1,11 @@
-import { MidjourneyError } from '../../../../../nodes/Midjourney/engine/errors';
+import { MidjourneyError } from '../../../../nodes/Midjourney/engine/errors';
 import {
 	MidjourneyClient,
 	NetworkError,
 	networkErrorCode,
 	type ApiRequest,
 	type RawResponse,
-} from '../../../../../nodes/Midjourney/transport/api';
+} from '../../../../nodes/Midjourney/transport/api';
 import { VirtualClock } from '../engine/virtualClock';
 
 type Answer = RawResponse | NetworkError;
