@@ -165,6 +165,21 @@ function additionalDataFor(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/**
+ * n8n-core's SSH client manager (created with every execute context) keeps a
+ * one-minute cleanup interval that the n8n server clears at shutdown. A test
+ * process has no shutdown: unref it, so that jest and the demo can exit.
+ */
+function releaseEngineTimers(): void {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, not in n8n-core's index
+		const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+		(Container.get(SSHClientsManager) as { cleanupTimer?: NodeJS.Timeout }).cleanupTimer?.unref();
+	} catch {
+		// Another n8n-core layout: nothing to release.
+	}
+}
+
 let executionCounter = 0;
 
 /** Starts a workflow; `result` settles when it ends (also when cancelled). */
@@ -206,6 +221,7 @@ export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {
 		execution = workflowExecute.processRunExecutionData(workflow);
 		if (cancelled) execution.cancel();
 		const run = await Promise.race([execution.then(() => finished.promise), finished.promise]);
+		releaseEngineTimers();
 		return toResult(run, executed);
 	})();
 	return {

@@ -1,0 +1,52 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
+
+/** A key no output, error or log may ever show. */
+export const SECRET_KEY = 'sk-TEST-SECRET-7f3a9c1e5b';
+
+/** Node options that keep tests fast against a quick emulator. */
+export const FAST: IDataObject = { pollInterval: 0.2, initialDelay: 0, timeout: 20 };
+
+/**
+ * One emulator per test file, reset (tasks, log, fault counters) after each
+ * test and restored to the file's options.
+ */
+export function useEmulator(options: Partial<EmulatorOptions> = {}) {
+	const base: Partial<EmulatorOptions> = { taskDurationMs: 300, auth: { key: SECRET_KEY }, ...options };
+	const handle = {
+		emulator: undefined as unknown as Emulator,
+		get url() {
+			return handle.emulator.url;
+		},
+		credentials(authStyle = 'bearer', apiKey = SECRET_KEY) {
+			return { cometApi: { apiKey, baseUrl: handle.emulator.url, authStyle } };
+		},
+	};
+	beforeAll(async () => {
+		handle.emulator = await startEmulator(base);
+	});
+	afterEach(() => {
+		handle.emulator.reset();
+		handle.emulator.setOptions(base);
+	});
+	afterAll(async () => {
+		await handle.emulator.close();
+	});
+	return handle;
+}
+
+/** Everything a user or a log could see of a run, as one string. */
+export function everythingVisible(value: unknown): string {
+	const seen = new WeakSet<object>();
+	return JSON.stringify(value, (_key, inner: unknown) => {
+		if (inner instanceof Error) {
+			return { ...inner, message: inner.message, stack: inner.stack, description: (inner as { description?: unknown }).description };
+		}
+		if (inner && typeof inner === 'object') {
+			if (seen.has(inner)) return undefined;
+			seen.add(inner);
+		}
+		return inner;
+	});
+}
