@@ -33,7 +33,8 @@ export function toNodeError(
 	if (description) response.description = description;
 	if (error.details.code !== undefined) response.code = error.details.code;
 	if (error.details.taskId) response.taskId = error.details.taskId;
-	if (error.details.status) response.status = error.details.status;
+	// Not `status`: NodeApiError would read a task status as the HTTP status code.
+	if (error.details.status) response.taskStatus = error.details.status;
 	if (error.details.progress !== undefined) response.progress = error.details.progress;
 	return new NodeApiError(ctx.getNode(), response, {
 		message,

@@ -23,12 +23,18 @@ export function useEmulator(options: Partial<EmulatorOptions> = {}) {
 			return { cometApi: { apiKey, baseUrl: handle.emulator.url, authStyle } };
 		},
 	};
+	let initial: EmulatorOptions;
 	beforeAll(async () => {
 		handle.emulator = await startEmulator(base);
+		initial = { ...handle.emulator.options };
 	});
 	afterEach(() => {
 		handle.emulator.reset();
-		handle.emulator.setOptions(base);
+		// Every knob back, also those a test added (stuckAtProgress, imageFilter…).
+		const added = Object.fromEntries(
+			Object.keys(handle.emulator.options).filter((key) => !(key in initial)).map((key) => [key, undefined]),
+		);
+		handle.emulator.setOptions({ ...added, ...initial });
 	});
 	afterAll(async () => {
 		await handle.emulator.close();
