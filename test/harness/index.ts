@@ -336,15 +336,7 @@ export async function testCredential(
 		parameters: {},
 		credentials: { [typeName]: { id: '1', name: 'test' } },
 	});
-	// Resolve `={{ $credentials.… }}` in the test request, as n8n's RoutingNode does.
-	const credentials = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
-	const probeNode = (workflow.nodes as INode[])[1];
-	const request = toWorkflow(workflow, new TestNodeTypes()).expression.getComplexParameterValue(
-		probeNode,
-		test.request as never,
-		'manual',
-		{ $credentials: credentials } as never,
-	) as IDataObject;
+	let request: IDataObject = {};
 	const probe: INodeType = {
 		description: {
 			displayName: 'Credential probe',
@@ -367,6 +359,15 @@ export async function testCredential(
 			return [[{ json: { statusCode: response.statusCode, statusMessage: response.statusMessage ?? '' } }]];
 		},
 	};
+	// Resolve `={{ $credentials.… }}` in the test request, as n8n's RoutingNode does.
+	const credentials = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
+	const probeNode = (workflow.nodes as INode[])[1];
+	request = toWorkflow(workflow, new TestNodeTypes({ [PROBE_TYPE]: probe })).expression.getComplexParameterValue(
+		probeNode,
+		test.request as never,
+		'manual',
+		{ $credentials: credentials } as never,
+	) as IDataObject;
 	const result = await runWorkflow(workflow, { credentials: { [typeName]: data }, nodeTypes: { [PROBE_TYPE]: probe } });
 	if (result.error) {
 		const cause = (result.error as { cause?: { code?: string } }).cause;
