@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { PACKAGE_NODE_TYPE, runWorkflow } from '../harness';
+import { FAST, useEmulator } from '../nodes/Midjourney/emulatorSetup';
+
+const emu = useEmulator({ concurrency: 50, queueSize: 50 });
+
+/** A fixture as a user would import it, with the Midjourney nodes set to poll at test pace. */
+function loadFixture(file: string): IDataObject {
+	const workflow = JSON.parse(readFileSync(join(__dirname, file), 'utf8')) as { nodes: INode[] };
+	for (const node of workflow.nodes) {
+		if (node.type === PACKAGE_NODE_TYPE) {
+			node.parameters.options = { ...(node.parameters.options as IDataObject), ...FAST };
+		}
+	}
+	return workflow as unknown as IDataObject;
+}
+
+describe('imagine-u2-upscale.json (the demo)', () => {
+	it('runs imagine → U2 → Upscale (Subtle) through labels alone', async () => {
+		const result = await runWorkflow(loadFixture('imagine-u2-upscale.json'), { credentials: emu.credentials() });
+		expect(result.error).toBeUndefined();
+		const imagine = result.output('Imagine')[0].json;
+		const u2 = result.output('Upscale U2')[0].json;
+		const subtle = result.output('Upscale (Subtle)')[0].json;
+		const tasks = emu.emulator.tasks;
+		expect(tasks.get(String(u2.taskId))!.customId).toBe(imagine.U2);
+		expect(tasks.get(String(subtle.taskId))!.customId).toBe(u2.upscaleSubtle);
+		expect(subtle).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
+		expect(emu.emulator.createdTaskIds()).toEqual([imagine.taskId, u2.taskId, subtle.taskId]);
+	});
+});
+
+describe('examples/batch-split-switch.json', () => {
+	it('imagines 10 prompts at once, splits the buttons and routes them by label', async () => {
+		const result = await runWorkflow(loadFixture('examples/batch-split-switch.json'), { credentials: emu.credentials() });
+		expect(result.error).toBeUndefined();
+		const imagined = result.output('Imagine all (concurrent)');
+		expect(imagined).toHaveLength(10);
+		expect(new Set(imagined.map((item) => item.json.taskId)).size).toBe(10);
+		const upscales = result.output('Route by button type', 0);
+		const variations = result.output('Route by button type', 1);
+		const other = result.output('Route by button type', 2);
+		expect(upscales).toHaveLength(40);
+		expect(variations).toHaveLength(40);
+		expect(other.map((item) => item.json.label)).toEqual(Array(10).fill('🔄'));
+		// Every routed button still knows its task, so the next Midjourney node can press it.
+		for (const item of upscales) {
+			const task = emu.emulator.tasks.get(String(item.json.taskId))!;
+			expect(task.buttons.map((button) => button.customId)).toContain(item.json.customId);
+		}
+		// One polling loop for the batch: list-by-condition, not one fetch per task.
+		expect(emu.emulator.requests.filter((request) => request.kind === 'fetch')).toHaveLength(0);
+	});
+});
