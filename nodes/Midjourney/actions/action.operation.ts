@@ -3,6 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { findButton, formatAvailableButtons, type MjButton } from '../engine/buttons';
 import { MidjourneyError, attachTaskId, settle } from '../engine/errors';
 import type { SubmittedTask } from '../engine/runner';
+import { isGridTask } from '../engine/taskOutput';
 import { readMask } from './imageInput';
 import { commonSubmitFields } from './settings';
 import { readTaskId } from './taskId';
@@ -100,10 +101,14 @@ async function resolveCustomId(
 			description: 'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
 		});
 	}
+	// Users press Vary (Region), Zoom or Pan on a grid and get a cryptic refusal elsewhere.
+	const gridHint = isGridTask(parent)
+		? ' Upscale (Subtle/Creative), Vary (Subtle/Strong/Region), Zoom Out, Custom Zoom and the pan arrows are on an upscaled picture: press U1-U4 first, then this button on the task that returns.'
+		: '';
 	throw new MidjourneyError('input', `Button "${wanted}" is not on task ${taskId}`, {
 		taskId,
 		description: buttons.length
-			? `This task offers: ${formatAvailableButtons(buttons)}.`
+			? `This task offers: ${formatAvailableButtons(buttons)}.${gridHint}`
 			: 'This task has no buttons (for example a finished upscale from an old model, or a video).',
 	});
 }

@@ -8,6 +8,8 @@ export type MidjourneyErrorKind =
 	| 'input'
 	/** HTTP 401/403: the key or its auth style is wrong */
 	| 'auth'
+	/** HTTP 402: the account has no credit left */
+	| 'credits'
 	/** submit code 24 */
 	| 'bannedWord'
 	/** submit code 23 (or 9 "queue full") after the retries ran out */

@@ -151,6 +151,13 @@ export class MidjourneyClient {
 		);
 	}
 
+	private paymentError(response: RawResponse, json: unknown): MidjourneyError {
+		return new MidjourneyError('credits', 'The account has no credit left for Midjourney (HTTP 402)', {
+			httpCode: 402,
+			description: `Top up the balance of the account behind the API key, then run again. No task was created. Server said: ${this.serverText(json, 'nothing')}`,
+		});
+	}
+
 	private unavailable(what: string, response: RawResponse, json: unknown): MidjourneyError {
 		return new MidjourneyError(
 			'unavailable',
@@ -202,6 +209,7 @@ export class MidjourneyClient {
 			const { json, malformed } = parseBody(response.body);
 			const status = response.statusCode;
 			if (status === 401 || status === 403) throw this.authError(response, json);
+			if (status === 402) throw this.paymentError(response, json);
 			if (status === 429 || status === 503) {
 				const error = this.unavailable(what, response, json);
 				if (attempt >= SUBMIT_ATTEMPTS) throw error;

@@ -88,6 +88,7 @@ describe('Action', () => {
 		expect(result.error?.message).toContain('Upscale (Subtle)');
 		const description = String((result.error as { description?: string }).description);
 		for (const label of ['U1', 'U4', 'V1', 'V4', '🔄']) expect(description).toContain(label);
+		expect(description).toMatch(/press U1-U4 first/);
 		expect(emu.emulator.createdTaskIds()).toHaveLength(before);
 	});
 

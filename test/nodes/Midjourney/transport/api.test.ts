@@ -192,3 +192,14 @@ describe('networkErrorCode', () => {
 		expect(networkErrorCode(new Error('plain'))).toBeUndefined();
 	});
 });
+
+describe('MidjourneyClient: credits', () => {
+	it('says the account has no credit on HTTP 402, once, and does not resend', async () => {
+		const { api, requests } = client([ok({ message: 'insufficient quota' }, 402)]);
+		const error = await caught(api.submit('imagine', { prompt: 'cat' }));
+		expect(error.kind).toBe('credits');
+		expect(error.message).toMatch(/no credit/);
+		expect(error.details.description).toMatch(/Top up.*No task was created.*insufficient quota/);
+		expect(requests).toHaveLength(1);
+	});
+});
