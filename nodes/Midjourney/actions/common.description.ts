@@ -54,7 +54,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Initial Delay (Seconds)',
 			name: 'initialDelay',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: -1 },
 			default: -1,
 			description:
 				'How long to wait before the first status check. -1 picks one to suit the speed mode (Turbo 5 s, Fast 10 s, Relax 30 s, account default 10 s), never longer than the Poll Interval times 6.',
