@@ -6,22 +6,16 @@ import type { SubmittedTask } from '../engine/runner';
 import { isGridTask } from '../engine/taskOutput';
 import { readMask } from './imageInput';
 import { commonSubmitFields } from './settings';
-import { readTaskId } from './taskId';
+import { readTaskId, taskIdField } from './taskId';
 import type { OperationInput, SubmitTask } from './types';
 
 const show = { operation: ['action'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '={{ $json.taskId }}',
-		description: 'The ID of the finished task whose button to press (the parent task)',
-		displayOptions: { show },
-	},
+	taskIdField(
+		'action',
+		'The ID of the finished task whose button to press (the parent task)',
+	),
 	{
 		displayName: 'Button',
 		name: 'button',

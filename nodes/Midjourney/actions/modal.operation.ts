@@ -2,22 +2,16 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { readMask } from './imageInput';
 import { commonSubmitFields } from './settings';
-import { readTaskId } from './taskId';
+import { readTaskId, taskIdField } from './taskId';
 import type { OperationInput, SubmitTask } from './types';
 
 const show = { operation: ['modal'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '={{ $json.taskId }}',
-		description: 'The ID of the task waiting in status MODAL (after Vary (Region) or Custom Zoom)',
-		displayOptions: { show },
-	},
+	taskIdField(
+		'modal',
+		'The ID of the task waiting in status MODAL (after Vary (Region) or Custom Zoom)',
+	),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../engine/errors';
 
@@ -12,4 +12,18 @@ export function readTaskId(ctx: IExecuteFunctions, itemIndex: number, name = 'ta
 		});
 	}
 	return taskId;
+}
+
+/** The Task ID field of an operation that continues an existing task. */
+export function taskIdField(operation: string, description: string): INodeProperties {
+	return {
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '={{ $json.taskId }}',
+		description,
+		displayOptions: { show: { operation: [operation] } },
+	};
 }
