@@ -157,4 +157,33 @@ describe('Action', () => {
 		const result = await press(taskId, 'U1');
 		expect(result.error?.message).toMatch(/not (finished|available)|SUBMITTED|IN_PROGRESS|NOT_START/);
 	});
+
+	it('returns the submitted action and modal at once when Wait for Completion is off', async () => {
+		const parentId = await finishedTask('upscale');
+		const result = await runWorkflow(
+			chain(
+				midjourneyNode('Custom Zoom', { operation: 'action', taskId: parentId, button: 'Custom Zoom', waitForCompletion: false }),
+				midjourneyNode('Modal', {
+					operation: 'modal',
+					taskId: '={{ $json.taskId }}',
+					prompt: 'a wide bay --zoom 2',
+					waitForCompletion: false,
+				}),
+			),
+			{ credentials: emu.credentials() },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.output('Custom Zoom')[0].json.status).toBe('MODAL');
+		const modal = result.output('Modal')[0].json;
+		expect(['SUBMITTED', 'NOT_START']).toContain(modal.status);
+		expect(emu.emulator.tasks.get(String(modal.taskId))!.status).not.toBe('SUCCESS');
+	});
+
+	it('returns a pressed button at once when Wait for Completion is off', async () => {
+		const parentId = await finishedTask('grid');
+		const result = await press(parentId, 'V3', { waitForCompletion: false });
+		const [item] = result.output('Press');
+		expect(['SUBMITTED', 'NOT_START']).toContain(item.json.status);
+		expect(emu.emulator.tasks.get(String(item.json.taskId))!.action).toBe('VARIATION');
+	});
 });
