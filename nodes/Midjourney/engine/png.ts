@@ -339,10 +339,13 @@ export function splitGrid(grid: Uint8Array): Buffer[] {
 	if (image.width < 2 || image.height < 2) throw new PngError('the grid is too small to cut');
 	const halfWidth = Math.floor(image.width / 2);
 	const halfHeight = Math.floor(image.height / 2);
+	// On odd sizes the middle column / row belongs to neither picture: drop it.
+	const right = image.width - halfWidth;
+	const bottom = image.height - halfHeight;
 	return [
 		[0, 0],
-		[halfWidth, 0],
-		[0, halfHeight],
-		[halfWidth, halfHeight],
+		[right, 0],
+		[0, bottom],
+		[right, bottom],
 	].map(([left, top]) => encodePng(cropImage(image, left, top, halfWidth, halfHeight)));
 }
