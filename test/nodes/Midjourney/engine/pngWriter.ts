@@ -1,0 +1,113 @@
+import { deflateSync } from 'node:zlib';
+
+import { crc32 } from '../../../../nodes/Midjourney/engine/png';
+
+/**
+ * A test-only PNG writer built on node:zlib, independent of the code under
+ * test: every colour type and bit depth, palettes with tRNS, any row filter,
+ * Adam7 interlacing.
+ */
+export interface PngSpec {
+	width: number;
+	height: number;
+	colourType: 0 | 2 | 3 | 4 | 6;
+	bitDepth: 1 | 2 | 4 | 8 | 16;
+	/** The samples of one pixel (1 to 4 of them, by colour type). */
+	pixel: (x: number, y: number) => number[];
+	palette?: number[][];
+	trns?: Buffer;
+	interlace?: boolean;
+	/** Row filter: fixed, or chosen per row. */
+	filter?: number | ((row: number) => number);
+}
+
+const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
+const ADAM7 = [
+	[0, 0, 8, 8],
+	[4, 0, 8, 8],
+	[0, 4, 4, 8],
+	[2, 0, 4, 4],
+	[0, 2, 2, 4],
+	[1, 0, 2, 2],
+	[0, 1, 1, 2],
+];
+
+function chunk(type: string, data: Buffer): Buffer {
+	const length = Buffer.alloc(4);
+	length.writeUInt32BE(data.length);
+	const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(body));
+	return Buffer.concat([length, body, crc]);
+}
+
+function packRow(samples: number[], bitDepth: number): Buffer {
+	if (bitDepth === 16) {
+		const out = Buffer.alloc(samples.length * 2);
+		samples.forEach((value, index) => out.writeUInt16BE(value, index * 2));
+		return out;
+	}
+	const out = Buffer.alloc(Math.ceil((samples.length * bitDepth) / 8));
+	samples.forEach((value, index) => {
+		const bit = index * bitDepth;
+		out[bit >> 3] |= value << (8 - bitDepth - (bit & 7));
+	});
+	return out;
+}
+
+function paeth(a: number, b: number, c: number): number {
+	const p = a + b - c;
+	const pa = Math.abs(p - a);
+	const pb = Math.abs(p - b);
+	const pc = Math.abs(p - c);
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+function filterRow(type: number, row: Buffer, previous: Buffer | undefined, bpp: number): Buffer {
+	const out = Buffer.alloc(row.length + 1);
+	out[0] = type;
+	for (let i = 0; i < row.length; i++) {
+		const a = i >= bpp ? row[i - bpp] : 0;
+		const b = previous ? previous[i] : 0;
+		const c = previous && i >= bpp ? previous[i - bpp] : 0;
+		const predicted = [0, a, b, (a + b) >> 1, paeth(a, b, c)][type];
+		out[i + 1] = (row[i] - predicted) & 0xff;
+	}
+	return out;
+}
+
+export function buildPng(spec: PngSpec): Buffer {
+	const { width, height, colourType, bitDepth } = spec;
+	const bpp = Math.max(1, (CHANNELS[colourType] * bitDepth) >> 3);
+	const passes = spec.interlace ? ADAM7 : [[0, 0, 1, 1]];
+	const rows: Buffer[] = [];
+	let rowNumber = 0;
+	for (const [x0, y0, dx, dy] of passes) {
+		let previous: Buffer | undefined;
+		for (let y = y0; y < height; y += dy) {
+			const samples: number[] = [];
+			for (let x = x0; x < width; x += dx) samples.push(...spec.pixel(x, y));
+			if (samples.length === 0) break;
+			const row = packRow(samples, bitDepth);
+			const filter = typeof spec.filter === 'function' ? spec.filter(rowNumber++) : (spec.filter ?? 0);
+			rows.push(filterRow(filter, row, previous, bpp));
+			previous = row;
+		}
+	}
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = bitDepth;
+	header[9] = colourType;
+	header[12] = spec.interlace ? 1 : 0;
+	const chunks = [chunk('IHDR', header)];
+	if (spec.palette) chunks.push(chunk('PLTE', Buffer.from(spec.palette.flat())));
+	if (spec.trns) chunks.push(chunk('tRNS', spec.trns));
+	const compressed = deflateSync(Buffer.concat(rows));
+	// Split the image data over two IDAT chunks, as encoders do.
+	const half = compressed.length >> 1;
+	chunks.push(chunk('IDAT', compressed.subarray(0, half)), chunk('IDAT', compressed.subarray(half)));
+	chunks.push(chunk('tEXt', Buffer.from('Comment\0made by the test', 'latin1')), chunk('IEND', Buffer.alloc(0)));
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}
+
