@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { PACKAGE_NODE_TYPE, runWorkflow } from '../harness';
+import { decodePng } from '../../nodes/Midjourney/engine/png';
+import { QUARTER_COLOURS } from '../emulator';
+import { PACKAGE_NODE_TYPE, binaryBuffer, runWorkflow } from '../harness';
 import { FAST, useEmulator } from '../nodes/Midjourney/emulatorSetup';
 
 const emu = useEmulator({ concurrency: 50, queueSize: 50 });
@@ -13,7 +15,7 @@ function loadFixture(file: string): IDataObject {
 	const workflow = JSON.parse(readFileSync(join(__dirname, file), 'utf8')) as { nodes: INode[] };
 	for (const node of workflow.nodes) {
 		if (node.type === PACKAGE_NODE_TYPE) {
-			node.parameters.options = { ...(node.parameters.options as IDataObject), ...FAST };
+			node.parameters.options = { ...(node.parameters.options as IDataObject), ...FAST } as INode["parameters"];
 		}
 	}
 	return workflow as unknown as IDataObject;
@@ -54,5 +56,25 @@ describe('examples/batch-split-switch.json', () => {
 		}
 		// One polling loop for the batch: list-by-condition, not one fetch per task.
 		expect(emu.emulator.requests.filter((request) => request.kind === 'fetch')).toHaveLength(0);
+	});
+});
+
+describe('grid-pick-upscale-download.json', () => {
+	it('imagine → one item per picture → IF index 3 → Action on its U → the right picture as binary', async () => {
+		const result = await runWorkflow(loadFixture('grid-pick-upscale-download.json'), { credentials: emu.credentials() });
+		expect(result.error).toBeUndefined();
+		const pictures = result.output('Imagine (one item per picture)');
+		expect(pictures).toHaveLength(4);
+		expect(result.output('Picture 3?', 0).map((item) => item.json.index)).toEqual([3]);
+		expect(result.output('Picture 3?', 1).map((item) => item.json.index)).toEqual([1, 2, 4]);
+		const [upscaled] = result.output('Upscale it and download');
+		expect(upscaled.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
+		const task = emu.emulator.tasks.get(String(upscaled.json.taskId))!;
+		expect(task.customId).toBe(pictures[2].json.U);
+		const image = decodePng(await binaryBuffer(upscaled.binary!.data));
+		const colour = Buffer.from(QUARTER_COLOURS[2]);
+		for (let offset = 0; offset < image.data.length; offset += 4) {
+			if (!image.data.subarray(offset, offset + 4).equals(colour)) throw new Error(`pixel ${offset / 4} is not picture 3's colour`);
+		}
 	});
 });
