@@ -147,8 +147,11 @@ class SplitOut implements INodeType {
 			}
 			delete others[field];
 			for (const value of values) {
-				const json = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : { [field]: value };
-				output.push({ json: { ...others, ...json }, pairedItem: { item: index } });
+				// As the real node: an object's fields become the item only with "No Other Fields";
+				// otherwise the element goes under the split field's name.
+				const merge = include === 'noOtherFields' && value !== null && typeof value === 'object' && !Array.isArray(value);
+				const json = merge ? (value as IDataObject) : { [field]: value };
+				output.push({ json: { ...json, ...others }, pairedItem: { item: index } });
 			}
 		});
 		return [output];

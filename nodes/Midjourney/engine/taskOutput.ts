@@ -78,10 +78,14 @@ function isoTime(epochMs: unknown): string | undefined {
 
 export function mapTask(task: MjTask): IDataObject {
 	const properties = task.properties ?? {};
-	const { fields, actions } = splitButtons(task.buttons);
+	const { fields, actions: buttonActions } = splitButtons(task.buttons);
+	const taskId = task.id === undefined || task.id === null ? undefined : String(task.id);
+	// Each entry carries its task id, so that after a Split Out on `actions`
+	// every item alone is enough for the next Action node to press it.
+	const actions = buttonActions.map((action) => ({ ...action, taskId }));
 	const urls = pictureUrls(task);
 	const item: IDataObject = {
-		taskId: task.id === undefined || task.id === null ? undefined : String(task.id),
+		taskId,
 		status: task.status,
 		progress: task.progress,
 		progressPercent: parseProgress(task.progress, task.status),
@@ -134,7 +138,8 @@ export function gridPictureItems(task: MjTask): IDataObject[] {
 		const item: IDataObject = {
 			...base,
 			index,
-			imageUrl: urls[index - 1] ?? task.imageUrl,
+			// Only a URL of this very picture: without one, the item carries the cut picture as binary.
+			imageUrl: urls[index - 1],
 			gridImageUrl: task.imageUrl,
 			U: base[`U${index}`],
 			V: base[`V${index}`],

@@ -76,6 +76,9 @@ describe('Output: One Item per Grid Image', () => {
 		expect(items).toHaveLength(4);
 		for (const [index, item] of items.entries()) {
 			expect(item.json.index).toBe(index + 1);
+			// No URL of its own: the picture is the binary, the grid stays reachable.
+			expect(item.json.imageUrl).toBeUndefined();
+			expect(item.json.gridImageUrl).toBe(emu.emulator.tasks.get(String(item.json.taskId))!.imageUrl);
 			const image = await expectPicture(item, QUARTER_COLOURS[index]);
 			expect([image.width, image.height]).toEqual([32, 32]);
 		}
