@@ -60,6 +60,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return NodeHelpers.getNodeParameters(properties, data as never, true, false, null, null) as ICredentialDataDecryptedObject;
 	}
 
+	/** n8n 2.x asks this before handing credentials to a node; every test credential is usable. */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
 	async updateCredentials(): Promise<void> {}
 
 	async updateCredentialsOauthTokenData(): Promise<void> {}

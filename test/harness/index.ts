@@ -14,7 +14,6 @@ import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowE
 import {
 	NodeConnectionTypes,
 	Workflow,
-	createDeferredPromise,
 	createRunExecutionData,
 	type IBinaryData,
 	type ICredentialDataDecryptedObject,
@@ -193,8 +192,10 @@ export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executed.push(nodeName);
 	});
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+	// Not n8n-workflow's createDeferredPromise: n8n 2.x no longer exports it.
+	let resolveFinished!: (run: IRun) => void;
+	const finished = { promise: new Promise<IRun>((resolve) => (resolveFinished = resolve)) };
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
 	const startNode = workflow.getStartNode();
 	if (!startNode) throw new Error('The test workflow has no start node');

@@ -1,5 +1,4 @@
 import {
-	sleepWithAbort,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type NodeApiError,
@@ -27,6 +26,7 @@ import { errorItemJson, toNodeError } from './nodeErrors';
 import { buildTaskItems } from './output';
 import { readItemSettings, readMaxConcurrency, type ItemSettings } from './settings';
 import type { SubmitOperation, SubmitTask } from './types';
+import { sleepUnlessCancelled } from './wait';
 
 const SUBMIT_OPERATIONS: Record<string, SubmitOperation> = { imagine, action, modal, blend, describe };
 
@@ -45,7 +45,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const baseUrl = normaliseBaseUrl(credentials.baseUrl);
 	const secret = String(credentials.apiKey ?? '');
 	const signal = this.getExecutionCancelSignal();
-	const sleep = async (ms: number) => await sleepWithAbort(ms, signal);
+	const sleep = async (ms: number) => await sleepUnlessCancelled(ms, signal);
 	const client = new MidjourneyClient(createN8nSender(this, baseUrl), { sleep, secret, baseUrl });
 
 	let results: ItemResult[];

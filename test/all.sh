@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite, in three layers, then one line "N passed, N failed".
+#   1. jest on Node 20: unit, emulator contract, workflow tests in n8n-core 1.x, fault matrix;
+#   2. end to end in a real n8n 1.x (installed once into .cache/);
+#   3. the workflow-level tests again on Node 24 with n8n-core / n8n-workflow 2.x.
+# Arguments go to jest. MJ_SKIP_E2E=1 / MJ_SKIP_N8N2=1 leave out layer 2 / 3.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=.cache/results
+mkdir -p "$results"
+rm -f "$results"/*
+
+npx jest --json --outputFile="$results/jest.json" "$@"
+status=$?
+
+if [[ "${MJ_SKIP_E2E:-}" != 1 ]]; then
+	printf '\n=== end to end in real n8n\n'
+	npm run --silent test:e2e 2>&1 | tee "$results/e2e.log"
+	[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+fi
+
+if [[ "${MJ_SKIP_N8N2:-}" != 1 ]]; then
+	printf '\n=== workflow tests on Node 24 with n8n 2.x packages\n'
+	bash test/n8n2/run.sh "$results/n8n2.json"
+	[[ $? -eq 0 ]] || status=1
+fi
+
+node test/results.js "$results" || status=1
+exit $status

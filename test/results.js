@@ -1,0 +1,43 @@
+// Sums the layers of `npm test` (jest JSON files, the e2e log's closing line) into the one
+// line CI reads: "N passed, N failed". A layer that did not report counts as one failure.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const folder = process.argv[2];
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+function jestLayer(file, name) {
+	if (!fs.existsSync(file)) {
+		failed += 1;
+		lines.push(`${name}: no results (it did not run to the end)`);
+		return;
+	}
+	const result = JSON.parse(fs.readFileSync(file, 'utf8'));
+	const layerFailed = result.numFailedTests + result.numRuntimeErrorTestSuites;
+	passed += result.numPassedTests;
+	failed += layerFailed;
+	lines.push(`${name}: ${result.numPassedTests} passed, ${layerFailed} failed`);
+}
+
+jestLayer(path.join(folder, 'jest.json'), 'jest (Node 20, n8n-core 1.x)');
+if (process.env.MJ_SKIP_E2E !== '1') {
+	const log = path.join(folder, 'e2e.log');
+	const match = fs.existsSync(log)
+		? [...fs.readFileSync(log, 'utf8').matchAll(/^(\d+) passed, (\d+) failed/gm)].pop()
+		: undefined;
+	if (match) {
+		passed += Number(match[1]);
+		failed += Number(match[2]);
+		lines.push(`end to end (real n8n): ${match[1]} passed, ${match[2]} failed`);
+	} else {
+		failed += 1;
+		lines.push('end to end (real n8n): no results (it did not run to the end)');
+	}
+}
+if (process.env.MJ_SKIP_N8N2 !== '1') jestLayer(path.join(folder, 'n8n2.json'), 'jest (Node 24, n8n-core 2.x)');
+
+console.log(`\n${lines.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
