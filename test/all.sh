@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite, in three layers, then one line "N passed, N failed".
 #   1. jest on Node 20: unit, emulator contract, workflow tests in n8n-core 1.x, fault matrix;
-#   2. end to end in a real n8n 1.x (installed once into .cache/);
-#   3. the workflow-level tests again on Node 24 with n8n-core / n8n-workflow 2.x.
+#   2. end to end in real n8n: 1.123.81 on Node 20, and 2.40.7 (the newest 2.x the registry
+#      can serve whole) on Node 24, each installed once into .cache/;
+#   3. the workflow-level tests again on Node 24 with n8n-core 2.41.1 / n8n-workflow 2.41.0.
 # Arguments go to jest. MJ_SKIP_E2E=1 / MJ_SKIP_N8N2=1 leave out layer 2 / 3.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,11 @@ npx jest --json --outputFile="$results/jest.json" "$@"
 status=$?
 
 if [[ "${MJ_SKIP_E2E:-}" != 1 ]]; then
-	printf '\n=== end to end in real n8n\n'
-	npm run --silent test:e2e 2>&1 | tee "$results/e2e.log"
-	[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+	for version in 1.123.81 2.40.7; do
+		printf '\n=== end to end in real n8n %s\n' "$version"
+		N8N_E2E_VERSION=$version npm run --silent test:e2e 2>&1 | tee "$results/e2e-$version.log"
+		[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+	done
 fi
 
 if [[ "${MJ_SKIP_N8N2:-}" != 1 ]]; then

@@ -23,17 +23,19 @@ function jestLayer(file, name) {
 
 jestLayer(path.join(folder, 'jest.json'), 'jest (Node 20, n8n-core 1.x)');
 if (process.env.MJ_SKIP_E2E !== '1') {
-	const log = path.join(folder, 'e2e.log');
-	const match = fs.existsSync(log)
-		? [...fs.readFileSync(log, 'utf8').matchAll(/^(\d+) passed, (\d+) failed/gm)].pop()
-		: undefined;
-	if (match) {
-		passed += Number(match[1]);
-		failed += Number(match[2]);
-		lines.push(`end to end (real n8n): ${match[1]} passed, ${match[2]} failed`);
-	} else {
-		failed += 1;
-		lines.push('end to end (real n8n): no results (it did not run to the end)');
+	for (const version of ['1.123.81', '2.40.7']) {
+		const log = path.join(folder, `e2e-${version}.log`);
+		const match = fs.existsSync(log)
+			? [...fs.readFileSync(log, 'utf8').matchAll(/^(\d+) passed, (\d+) failed/gm)].pop()
+			: undefined;
+		if (match) {
+			passed += Number(match[1]);
+			failed += Number(match[2]);
+			lines.push(`end to end (real n8n ${version}): ${match[1]} passed, ${match[2]} failed`);
+		} else {
+			failed += 1;
+			lines.push(`end to end (real n8n ${version}): no results (it did not run to the end)`);
+		}
 	}
 }
 if (process.env.MJ_SKIP_N8N2 !== '1') jestLayer(path.join(folder, 'n8n2.json'), 'jest (Node 24, n8n-core 2.x)');
