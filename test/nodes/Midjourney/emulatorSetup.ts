@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { encodePng } from '../../../nodes/Midjourney/engine/png';
+import type { RunningWorkflow, WorkflowResult } from '../../harness';
+
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 
 /** A key no output, error or log may ever show. */
@@ -55,4 +58,26 @@ export function everythingVisible(value: unknown): string {
 		}
 		return inner;
 	});
+}
+
+/** A small grey PNG as a data URI. */
+export function pngDataUri(shade: number): string {
+	const png = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
+	return `data:image/png;base64,${png.toString('base64')}`;
+}
+
+/**
+ * Cancels a running workflow once it has polled twice, as the editor's stop
+ * button would, then checks over a second that nothing more was sent.
+ */
+export async function cancelWhilePolling(emulator: Emulator, running: RunningWorkflow): Promise<WorkflowResult> {
+	const polls = () => emulator.requests.filter((request) => request.kind === 'fetch' || request.kind === 'list').length;
+	while (polls() < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+	running.cancel();
+	const result = await running.result;
+	expect(result.run.status).toBe('canceled');
+	const seen = emulator.requests.length;
+	await new Promise((resolve) => setTimeout(resolve, 1200));
+	expect(emulator.requests.length).toBe(seen);
+	return result;
 }

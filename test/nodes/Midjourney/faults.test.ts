@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { EmulatorOptions, FaultRule } from '../../emulator';
 import { chain, midjourneyNode, runWorkflow, startWorkflow, type WorkflowResult } from '../../harness';
-import { FAST, SECRET_KEY, everythingVisible, useEmulator } from './emulatorSetup';
+import { FAST, SECRET_KEY, cancelWhilePolling, everythingVisible, useEmulator } from './emulatorSetup';
 
 const emu = useEmulator({ taskDurationMs: 200, concurrency: 20, queueSize: 20 });
 
@@ -194,15 +194,7 @@ describe('cancellation', () => {
 			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: { ...FAST, timeout: 60 } })),
 			{ credentials: emu.credentials(), triggerItems: PROMPTS.map((prompt) => ({ json: { prompt } })) },
 		);
-		while (emu.emulator.requests.filter((request) => request.kind === 'list').length < 2) {
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
-		running.cancel();
-		const result = await running.result;
-		expect(result.run.status).toBe('canceled');
-		const seen = emu.emulator.requests.length;
-		await new Promise((resolve) => setTimeout(resolve, 1200));
-		expect(emu.emulator.requests.length).toBe(seen);
+		const result = await cancelWhilePolling(emu.emulator, running);
 		expect(emu.emulator.createdTaskIds()).toHaveLength(3);
 		expect(everythingVisible(result)).not.toContain(SECRET_KEY);
 	});

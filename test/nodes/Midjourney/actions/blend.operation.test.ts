@@ -1,13 +1,7 @@
-import { encodePng } from '../../../../nodes/Midjourney/engine/png';
 import { chain, midjourneyNode, runWorkflow } from '../../../harness';
-import { FAST, useEmulator } from '../emulatorSetup';
+import { FAST, pngDataUri, useEmulator } from '../emulatorSetup';
 
 const emu = useEmulator();
-
-function pngDataUri(shade: number): string {
-	const png = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
-	return `data:image/png;base64,${png.toString('base64')}`;
-}
 
 describe('Blend', () => {
 	it('blends 2 to 5 images with the chosen dimensions and waits for the grid', async () => {

@@ -1,15 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { encodePng } from '../../../../nodes/Midjourney/engine/png';
 import { chain, midjourneyNode, runWorkflow } from '../../../harness';
-import { FAST, useEmulator } from '../emulatorSetup';
+import { FAST, pngDataUri, useEmulator } from '../emulatorSetup';
 
 const emu = useEmulator();
-
-function pngDataUri(shade: number): string {
-	const png = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
-	return `data:image/png;base64,${png.toString('base64')}`;
-}
 
 describe('Describe', () => {
 	it('gives the four suggested prompts as clean strings and the raw text', async () => {

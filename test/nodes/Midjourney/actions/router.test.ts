@@ -1,5 +1,5 @@
 import { PACKAGE_TOOL_TYPE, chain, midjourneyNode, runWorkflow, startWorkflow } from '../../../harness';
-import { FAST, SECRET_KEY, everythingVisible, useEmulator } from '../emulatorSetup';
+import { FAST, SECRET_KEY, cancelWhilePolling, everythingVisible, useEmulator } from '../emulatorSetup';
 
 const emu = useEmulator();
 
@@ -41,15 +41,7 @@ describe('Wait for Completion: timeouts and cancellation', () => {
 			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'never ends', options: { ...FAST, timeout: 60 } })),
 			{ credentials: emu.credentials() },
 		);
-		while (emu.emulator.requests.filter((request) => request.kind === 'fetch' || request.kind === 'list').length < 2) {
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
-		running.cancel();
-		const result = await running.result;
-		expect(result.run.status).toBe('canceled');
-		const seen = emu.emulator.requests.length;
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-		expect(emu.emulator.requests.length).toBe(seen);
+		await cancelWhilePolling(emu.emulator, running);
 	});
 });
 
