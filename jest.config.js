@@ -9,7 +9,7 @@ module.exports = {
 		// loads them natively (require(esm)); jest's module system needs them as CommonJS.
 		'/node_modules/(p-retry|is-network-error)/.+\\.js$': [
 			'ts-jest',
-			{ tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' }, isolatedModules: true },
+			{ tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } },
 		],
 	},
 	transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)'],

@@ -21,7 +21,7 @@ module.exports = {
 	},
 	transform: {
 		// Types are checked against 1.x by `tsc -p test/tsconfig.json`; this run checks behaviour.
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false, isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: false }],
 		...Object.fromEntries(Object.entries(base.transform).filter(([pattern]) => pattern !== '^.+\\.ts$')),
 	},
 };
