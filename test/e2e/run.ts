@@ -4,11 +4,16 @@
  * imports a credential pointing at the local emulator and the example workflows, runs each
  * with `n8n execute`, and checks what came out.
  *
- *   ts-node --transpile-only test/e2e/run.ts [--base-only] [--keep] [--only NAME]
- *   N8N_E2E_VERSION=2.41.1 N8N_E2E_NODE_BIN_DIR=.cache/node24/node_modules/.bin ... (another n8n)
+ * Last, `npm start -- --check` boots the editor the way `npm start` does and runs the examples
+ * through its REST API (skip with --no-start).
+ *
+ *   ts-node --transpile-only test/e2e/run.ts [--base-only] [--keep] [--no-start] [--only NAME]
+ *   N8N_E2E_VERSION=2 ...  the tested n8n 2.x (2.41.1) on Node 24 (from the npm package node@24)
+ *   N8N_E2E_VERSION=2.40.7 [N8N_E2E_NODE_BIN_DIR=.cache/node24/node_modules/.bin] ... another n8n
  */
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { renderFlat } from '../emulator/images';
 import { QUARTER_COLOURS, type RequestLogEntry } from '../emulator';
@@ -322,7 +327,24 @@ const EXAMPLE_CHECKS: Record<string, Check> = {
 function parseArgs(argv: string[]) {
 	const only: string[] = [];
 	for (let i = 0; i < argv.length; i++) if (argv[i] === '--only') only.push(argv[++i]);
-	return { baseOnly: argv.includes('--base-only'), keep: argv.includes('--keep'), only };
+	return { baseOnly: argv.includes('--base-only'), keep: argv.includes('--keep'), noStart: argv.includes('--no-start'), only };
+}
+
+/** `start.ts --check` in its own process: n8n's server, owner set-up, manual runs via REST. */
+async function checkNpmStart(): Promise<{ ok: boolean; output: string; ms: number }> {
+	const started = Date.now();
+	const tsNode = require.resolve('ts-node/dist/bin.js');
+	const child = spawn(process.execPath, [tsNode, '--transpile-only', '--prefer-ts-exts', join(__dirname, 'start.ts'), '--check'], {
+		env: process.env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
+	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	clearTimeout(timer);
+	return { ok: code === 0, output, ms: Date.now() - started };
 }
 
 async function main(): Promise<number> {
@@ -399,6 +421,15 @@ async function main(): Promise<number> {
 		await stage.close();
 		if (args.keep || failed) console.log(`user folder kept: ${stage.userFolder}`);
 		else rmSync(stage.userFolder, { recursive: true, force: true });
+	}
+	if (!args.baseOnly && !args.noStart && !args.only.length) {
+		const start = await checkNpmStart();
+		const name = 'npm start (editor up, examples run through its REST API)';
+		const lines = start.output.split('\n').filter((line) => /^(ok |FAIL|n8n .* editor up)/.test(line));
+		if (start.ok) passed++;
+		else failed++;
+		console.log(`${start.ok ? 'PASS' : 'FAIL'} ${name} (${(start.ms / 1000).toFixed(1)} s)`);
+		for (const line of start.ok ? lines.slice(0, 1) : start.output.trim().split('\n').slice(-40)) console.log(`     ${line}`);
 	}
 	console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 	return failed === 0 && passed > 0 ? 0 : 1;

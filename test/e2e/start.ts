@@ -3,21 +3,39 @@
  * credential pointing at the local emulator, a CMS stub and the example workflows, so the
  * examples run in the editor without any API key. Needs `npm run build` first.
  *
+ * `npm start -- --check` (used by `npm run test:e2e`): the same set-up on free ports; once the
+ * editor answers, runs every example through the editor's own REST call (as "Execute workflow"
+ * does), waits for each execution to succeed, then stops everything and exits 0 or 1.
+ *
+ * startN8n() is that set-up as a function, shared with the editor UI test (test/ui/editor.ui.ts).
+ *
  * Env: N8N_PORT (5678), EMULATOR_PORT (5681), CMS_PORT (5680, the URL the examples use),
- *      EMULATOR_TASK_MS (4000), N8N_E2E_VERSION / N8N_E2E_NODE_BIN_DIR (another n8n).
+ *      EMULATOR_TASK_MS (4000), N8N_E2E_VERSION (`2` for the tested 2.x, on Node 24) /
+ *      N8N_E2E_NODE_BIN_DIR (another n8n).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { request } from 'undici';
 
-import { EXAMPLE_CMS_URL, ensureN8n, makeUserFolder, NODE_TYPE, TOOL_NODE_TYPE } from './n8n';
-import { stageN8n } from './stage';
+import {
+	EXAMPLE_CMS_URL,
+	ensureN8n,
+	makeUserFolder,
+	NODE_TYPE,
+	TOOL_NODE_TYPE,
+	type N8nInstall,
+	type WorkflowJson,
+} from './n8n';
+import { stageN8n, type Stage } from './stage';
 
-const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
-const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 5681);
-const CMS_PORT = Number(process.env.CMS_PORT ?? new URL(EXAMPLE_CMS_URL).port);
-const TASK_MS = Number(process.env.EMULATOR_TASK_MS ?? 4000);
+const CHECK = process.argv.includes('--check');
+/** In --check mode every port is a free one unless given, so it can run beside `npm start`. */
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? (CHECK ? 0 : 5681));
+const CMS_PORT = Number(process.env.CMS_PORT ?? (CHECK ? 0 : new URL(EXAMPLE_CMS_URL).port));
+const TASK_MS = Number(process.env.EMULATOR_TASK_MS ?? (CHECK ? 1500 : 4000));
 /** Who owns the local instance; n8n 1.x always has user management, so the owner is created up front. */
-const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Midjourney-demo-1' };
+export const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Midjourney-demo-1' };
 
 /** Waits for the REST API (registered after /healthz answers). */
 async function waitForRestApi(base: string, child: { exitCode: number | null }, timeoutMs = 120_000): Promise<void> {
@@ -74,53 +92,229 @@ async function registeredTypes(base: string, cookie: string): Promise<string[] |
 	return [NODE_TYPE, TOOL_NODE_TYPE].filter((name) => types.some((t) => t.name === name));
 }
 
-async function main(): Promise<void> {
-	const install = ensureN8n();
-	const userFolder = makeUserFolder('n8n-start-');
-	const stage = await stageN8n({
-		install,
-		userFolder,
-		emulatorPort: EMULATOR_PORT,
-		cmsPort: CMS_PORT,
-		taskDurationMs: TASK_MS,
-		midjourneyOptions: { pollInterval: 1, initialDelay: 0 },
-		emulatorLog: (line) => console.log(`[emulator] ${line}`),
-		cmsLog: (line) => console.log(`[cms] ${line}`),
-		env: {
-			N8N_PORT: String(N8N_PORT),
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LOG_LEVEL: 'warn',
-		},
-		log: (line) => console.log(`[setup] ${line}`),
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
 	});
+}
 
-	const child = spawn(install.node, [install.script, 'start'], { env: stage.env, stdio: 'inherit' });
+interface RunSummary {
+	name: string;
+	ok: boolean;
+	detail: string;
+}
+
+/**
+ * Runs one imported workflow the way the editor's "Execute workflow" button does
+ * (POST /rest/workflows/:id/run from its manual trigger) and waits for the execution to end.
+ */
+async function runLikeTheEditor(
+	base: string,
+	cookie: string,
+	workflow: { id: string; name: string; nodes: Array<{ name: string; type: string }> },
+	timeoutMs = 180_000,
+): Promise<RunSummary> {
+	const started = Date.now();
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	if (!trigger) return { name: workflow.name, ok: false, detail: 'no manual trigger' };
+	const stored = await request(`${base}/rest/workflows/${workflow.id}`, { headers: { cookie } });
+	const { data: workflowData } = (await stored.body.json()) as { data: unknown };
+	if (stored.statusCode !== 200) return { name: workflow.name, ok: false, detail: `GET workflow: HTTP ${stored.statusCode}` };
+	const run = await request(`${base}/rest/workflows/${workflow.id}/run`, {
+		method: 'POST',
+		headers: { cookie, 'content-type': 'application/json' },
+		// n8n 1.x runs the workflowData sent (as the editor does); 2.x reads it from the database.
+		body: JSON.stringify({ workflowData, triggerToStartFrom: { name: trigger.name } }),
+	});
+	const runText = await run.body.text();
+	const executionId = (JSON.parse(runText) as { data?: { executionId?: string } }).data?.executionId;
+	if (run.statusCode !== 200 || !executionId) {
+		return { name: workflow.name, ok: false, detail: `run: HTTP ${run.statusCode} ${runText.slice(0, 300)}` };
+	}
+	let status = 'new';
+	while (Date.now() - started < timeoutMs) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const res = await request(`${base}/rest/executions/${executionId}`, { headers: { cookie } });
+		const body = (await res.body.json()) as { data?: { status?: string; finished?: boolean } };
+		status = body.data?.status ?? `HTTP ${res.statusCode}`;
+		if (!['new', 'running', 'waiting'].includes(status)) break;
+	}
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
+	return { name: workflow.name, ok: status === 'success', detail: `execution ${executionId} ${status} (${seconds} s)` };
+}
+
+export interface StartOptions {
+	/** An installed n8n (default: ensureN8n(), i.e. N8N_E2E_VERSION). */
+	install?: N8nInstall;
+	/** 0 or absent: a free port. */
+	n8nPort?: number;
+	emulatorPort?: number;
+	cmsPort?: number;
+	/** How long an emulated Midjourney task takes (default 1500 ms). */
+	taskDurationMs?: number;
+	/** Extra workflows imported beside the examples. */
+	extraWorkflows?: WorkflowJson[];
+	/** true: n8n's own output is kept (see output()) instead of going to this terminal. */
+	quiet?: boolean;
+	emulatorLog?: (line: string) => void;
+	cmsLog?: (line: string) => void;
+	log?: (line: string) => void;
+	/** Prefix of the throw-away N8N_USER_FOLDER. */
+	userFolderPrefix?: string;
+}
+
+/** A running n8n, as `npm start` leaves it: package installed, credential, examples, owner signed up. */
+export interface StartedN8n {
+	install: N8nInstall;
+	/** http://localhost:<port> */
+	base: string;
+	stage: Stage;
+	userFolder: string;
+	child: ChildProcess;
+	/** 'created' or 'already set up'. */
+	owner: string;
+	/** The owner's session cookie (REST calls). */
+	cookie: string;
+	/** Which of the node and its tool variant the editor is given (undefined: not readable). */
+	types: string[] | undefined;
+	/** The last lines n8n printed (quiet mode). */
+	output(): string;
+	/** Stops n8n, the emulator and the CMS stub, and removes the data folder; safe to call twice. */
+	stop(): Promise<void>;
+}
+
+/**
+ * The set-up of `npm start`, for it and for the editor UI test: the stage (emulator, CMS stub,
+ * package, credential, example workflows), `n8n start`, the REST API up, the owner created and
+ * signed in. On failure everything started is stopped again and the error carries n8n's output.
+ */
+export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> {
+	const install = options.install ?? ensureN8n();
+	const port = options.n8nPort || (await freePort());
+	const userFolder = makeUserFolder(options.userFolderPrefix ?? 'n8n-start-');
+	let stage: Stage;
+	try {
+		stage = await stageN8n({
+			install,
+			userFolder,
+			emulatorPort: options.emulatorPort ?? 0,
+			cmsPort: options.cmsPort ?? 0,
+			taskDurationMs: options.taskDurationMs ?? 1500,
+			midjourneyOptions: { pollInterval: 1, initialDelay: 0 },
+			extraWorkflows: options.extraWorkflows,
+			emulatorLog: options.emulatorLog,
+			cmsLog: options.cmsLog,
+			env: {
+				N8N_PORT: String(port),
+				N8N_SECURE_COOKIE: 'false',
+				N8N_LOG_LEVEL: 'warn',
+			},
+			log: options.log,
+		});
+	} catch (error) {
+		rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
+
+	const child = spawn(install.node, [install.script, 'start'], {
+		env: stage.env,
+		stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+	});
+	let childOutput = '';
+	const keep = (chunk: Buffer) => (childOutput = (childOutput + chunk.toString('utf8')).slice(-20_000));
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	let stopped: Promise<void> | undefined;
+	const stop = () =>
+		(stopped ??= (async () => {
+			if (child.exitCode === null && child.signalCode === null) {
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				child.kill('SIGTERM');
+				await exited;
+			}
+			await stage.close();
+			// A fresh data folder each time: nothing to keep.
+			rmSync(userFolder, { recursive: true, force: true });
+		})());
+	const output = () => childOutput.split('\n').slice(-30).join('\n');
+
+	const base = `http://localhost:${port}`;
+	try {
+		await waitForRestApi(base, child);
+		const session = await setupOwner(base);
+		const types = await registeredTypes(base, session.cookie);
+		return { install, base, stage, userFolder, child, owner: session.state, cookie: session.cookie, types, output, stop };
+	} catch (error) {
+		await stop();
+		const message = error instanceof Error ? error.message : String(error);
+		throw new Error(childOutput ? `${message}\nn8n's output (last lines):\n${output()}` : message);
+	}
+}
+
+async function main(): Promise<void> {
+	const bootStarted = Date.now();
+	let n8n: StartedN8n;
+	try {
+		n8n = await startN8n({
+			n8nPort: Number(process.env.N8N_PORT ?? (CHECK ? 0 : 5678)),
+			emulatorPort: EMULATOR_PORT,
+			cmsPort: CMS_PORT,
+			taskDurationMs: TASK_MS,
+			quiet: CHECK,
+			emulatorLog: CHECK ? undefined : (line) => console.log(`[emulator] ${line}`),
+			cmsLog: (line) => console.log(`[cms] ${line}`),
+			log: (line) => console.log(`[setup] ${line}`),
+		});
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	}
+	const { install, base, stage, userFolder, child, owner, cookie, types } = n8n;
+
 	let stopping = false;
 	const stop = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
-		if (child.exitCode === null) {
-			child.kill('SIGTERM');
-			await new Promise((resolve) => child.once('exit', resolve));
-		}
-		await stage.close();
+		await n8n.stop();
+		if (code !== 0 && n8n.output()) console.log(`n8n's output (last lines):\n${n8n.output()}`);
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
-	child.on('exit', (code) => void stop(code ?? 1));
+	// n8n ending by itself: its own code, except in --check, where it must not end before the checks.
+	const onExit = () => void stop(CHECK ? 1 : (child.exitCode ?? 1));
+	if (child.exitCode !== null || child.signalCode !== null) onExit();
+	else child.on('exit', onExit);
 
-	const base = `http://localhost:${N8N_PORT}`;
-	let owner: string;
-	let types: string[] | undefined;
-	try {
-		await waitForRestApi(base, child);
-		const session = await setupOwner(base);
-		owner = session.state;
-		types = await registeredTypes(base, session.cookie);
-	} catch (error) {
-		console.error(error instanceof Error ? error.message : error);
-		await stop(1);
+	if (CHECK) {
+		console.log(`n8n ${install.version} editor up at ${base} in ${((Date.now() - bootStarted) / 1000).toFixed(1)} s; registered: ${types?.join(', ') || 'none'}`);
+		const results: RunSummary[] = [];
+		results.push({
+			name: 'node and tool variant in /types/nodes.json',
+			ok: types?.length === 2,
+			detail: types ? types.join(', ') || 'neither' : 'could not read /types/nodes.json',
+		});
+		for (const staged of stage.workflows) {
+			try {
+				results.push(await runLikeTheEditor(base, cookie, { ...staged.workflow, id: staged.id }));
+			} catch (error) {
+				results.push({ name: staged.workflow.name, ok: false, detail: String(error) });
+			}
+		}
+		results.push({
+			name: 'CMS stub received a PNG',
+			ok: stage.cms.uploads.length > 0 && stage.cms.rejections.length === 0,
+			detail: `${stage.cms.uploads.length} upload(s), ${stage.cms.rejections.length} rejection(s)`,
+		});
+		for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
+		const failed = results.filter((r) => !r.ok).length;
+		console.log(`npm start check: ${results.length - failed} passed, ${failed} failed`);
+		await stop(failed ? 1 : 0);
 		return;
 	}
 
@@ -139,7 +333,9 @@ async function main(): Promise<void> {
 	console.log(lines.join('\n'));
 }
 
-main().catch((error) => {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { MidjourneyError } from '../engine/errors';
+import { MidjourneyError, settle } from '../engine/errors';
 import { parseDataUri } from '../engine/imageFormat';
 import {
+	checkImageSize,
 	checkTotalSize,
 	imageBytesToDataUri,
 	splitImageList,
@@ -119,8 +120,15 @@ export async function binaryPropertyToDataUri(
 				: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
 		});
 	}
+	const label = `Binary property "${property}" of item ${itemIndex}`;
+	const stored = binary[property].id;
+	if (stored) {
+		// Kept outside the item (filesystem or S3 mode): refuse an oversized file before reading it.
+		const metadata = await settle(async () => await ctx.helpers.getBinaryMetadata(stored));
+		if (metadata.ok) checkImageSize(metadata.value.fileSize, label);
+	}
 	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	return imageBytesToDataUri(data, `Binary property "${property}" of item ${itemIndex}`);
+	return imageBytesToDataUri(data, label);
 }
 
 /** A reference → a data URI (downloading URLs). */
@@ -141,7 +149,7 @@ async function referenceToDataUri(
 		}
 		return imageBytesToDataUri(parsed.data, `A data URI for the ${itemLabel(itemIndex, what)}`);
 	}
-	const file = await downloadFile(ctx, reference.url, baseUrl, `the ${what} ${reference.url}`);
+	const file = await downloadFile(ctx, reference.url, baseUrl, `the ${itemLabel(itemIndex, what)} (${reference.url})`);
 	return imageBytesToDataUri(file.data, `The image at ${reference.url} (item ${itemIndex})`);
 }
 

@@ -47,16 +47,22 @@ export function splitPropertyNames(value: unknown, available: string[]): string[
 	return names.includes('*') ? available : names;
 }
 
+/** Refuses an image over MAX_IMAGE_BYTES. */
+export function checkImageSize(bytes: number, label: string): void {
+	if (bytes <= MAX_IMAGE_BYTES) return;
+	const limit = MAX_IMAGE_BYTES / 1048576;
+	// Two decimals, so that a file just over the limit does not read "10.0 MB".
+	throw new MidjourneyError('input', `${label} is too large (${(bytes / 1048576).toFixed(2)} MB, the limit is ${limit} MB)`, {
+		description: `Images may be at most ${limit} MB. Resize or compress it first.`,
+	});
+}
+
 /** Checks the bytes are a PNG/JPEG/WebP/GIF under the size limit and returns the data URI. */
 export function imageBytesToDataUri(data: Buffer, label: string): string {
 	if (data.length === 0) {
 		throw new MidjourneyError('input', `${label} is empty`, { description: 'The file has no content.' });
 	}
-	if (data.length > MAX_IMAGE_BYTES) {
-		throw new MidjourneyError('input', `${label} is too large (${(data.length / 1048576).toFixed(1)} MB)`, {
-			description: `Images may be at most ${MAX_IMAGE_BYTES / 1048576} MB. Resize or compress it first.`,
-		});
-	}
+	checkImageSize(data.length, label);
 	const type = detectImageType(data);
 	if (!type) {
 		throw new MidjourneyError('input', `${label} is not a PNG, JPEG, WebP or GIF image`, {

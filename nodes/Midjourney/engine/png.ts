@@ -106,6 +106,14 @@ const ADAM7 = [
 
 function readHeader(data: Buffer): PngHeader {
 	if (data.length < 8 || !data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new PngError('not a PNG file');
+	// Signature, then IHDR (length, type, 13 bytes, CRC): anything shorter cannot be read.
+	if (data.length < 33) throw new PngError('the PNG is truncated (in its header)');
+	if (data.toString('latin1', 12, 16) !== 'IHDR' || data.readUInt32BE(8) !== 13) {
+		throw new PngError('the PNG is damaged (it does not start with a valid IHDR chunk)');
+	}
+	if (crc32(data.subarray(12, 29)) !== data.readUInt32BE(29)) {
+		throw new PngError('the PNG is damaged (bad checksum in its IHDR chunk)');
+	}
 	const width = data.readUInt32BE(16);
 	const height = data.readUInt32BE(20);
 	const bitDepth = data[24];

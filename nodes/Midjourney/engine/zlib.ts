@@ -169,11 +169,14 @@ export function inflateZlib(input: Uint8Array, expectedSize: number, maxSize = e
 		bitBuf = 0;
 		bitCount = 0;
 	};
+	/** The zero bytes read past the end are lookahead only: consuming any of their bits means truncation. */
+	const truncated = (): ZlibError => new ZlibError('compressed data is truncated');
 	const take = (count: number): number => {
 		need(count);
 		const value = bitBuf & ((1 << count) - 1);
 		bitBuf >>>= count;
 		bitCount -= count;
+		if (overrun !== 0 && bitCount < overrun * 8) throw truncated();
 		return value;
 	};
 	const decodeSymbol = (decoder: DecodeTable): number => {
@@ -183,6 +186,7 @@ export function inflateZlib(input: Uint8Array, expectedSize: number, maxSize = e
 		if (len === 0) throw new ZlibError('compressed data holds an invalid Huffman code');
 		bitBuf >>>= len;
 		bitCount -= len;
+		if (overrun !== 0 && bitCount < overrun * 8) throw truncated();
 		return entry >> 4;
 	};
 	const tooLong = (): ZlibError => new ZlibError(`compressed data inflates to more than ${maxSize} bytes`);

@@ -227,7 +227,8 @@ export class MidjourneyClient {
 			const envelope = asObject(json);
 			if (status >= 500 || malformed || (status < 300 && typeof envelope?.code !== 'number')) {
 				// The gateway may have forwarded the submit before failing.
-				throw ambiguousSubmit(what, malformed || !envelope ? 'an unreadable answer' : `HTTP ${status}`);
+				// Name the HTTP status when there is one (a 502 comes with an HTML page, not JSON).
+				throw ambiguousSubmit(what, status >= 300 || (!malformed && envelope) ? `HTTP ${status}` : 'an unreadable answer');
 			}
 			if (!envelope || typeof envelope.code !== 'number') {
 				throw new MidjourneyError('badResponse', `${what}: unexpected HTTP ${status}`, {
