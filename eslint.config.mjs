@@ -1,46 +1,17 @@
-// Mirrors the config n8n's own `@n8n/node-cli` generates for community nodes.
-import js from '@eslint/js';
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import tseslint from 'typescript-eslint';
+// The rules of n8n's verification scanner, taken from the scanner itself
+// (@n8n/scan-community-package's buildScanConfig), so `npm run lint` gives the verdict n8n's
+// verification gives. The scanner also ignores inline configuration (eslint-disable comments):
+// `npm run lint` passes --no-inline-config for that. Nothing may be added or turned off here:
+// test/verify/lintRules.test.ts fails when these rules differ from the scanner's.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const communityRecommended = n8nCommunityNodesPlugin.configs.recommended;
+const scanner = fileURLToPath(import.meta.resolve('@n8n/scan-community-package/scanner/scanner.mjs'));
+// Importing the scanner makes a temporary folder (for packages it downloads): remove it at exit.
+createRequire(scanner)('tmp').setGracefulCleanup();
+const { buildScanConfig } = await import(scanner);
 
-export default tseslint.config(
+export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', '.cache/**'] },
-	{
-		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, communityRecommended],
-		rules: {
-			'prefer-spread': 'off',
-			'no-console': 'error',
-		},
-	},
-	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
-	{
-		files: ['package.json'],
-		extends: [communityRecommended],
-		rules: { ...n8nNodesBase.configs.community.rules },
-		languageOptions: {
-			parser: tseslint.parser,
-			parserOptions: { extraFileExtensions: ['.json'] },
-		},
-	},
-	{
-		files: ['credentials/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.credentials.rules,
-			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-		},
-	},
-	{
-		files: ['nodes/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.nodes.rules,
-			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
-			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-		},
-	},
-);
+	...(await buildScanConfig()),
+];

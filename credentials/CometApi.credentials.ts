@@ -36,8 +36,9 @@ export function authHeaders(credentials: ICredentialDataDecryptedObject): Record
 export class CometApi implements ICredentialType {
 	name = 'cometApi';
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api -- the product's name already ends in API
-	displayName = 'CometAPI';
+	// n8n's verification wants credential display names to end in " API", even when the
+	// product's name already does; `name` stays 'cometApi', which saved workflows reference.
+	displayName = 'CometAPI API';
 
 	documentationUrl = 'https://api.cometapi.com/doc';
 

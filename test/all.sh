@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `npm test`: the whole suite, in three layers, then one line "N passed, N failed".
+# `npm test`: the whole suite, in four layers, then one line "N passed, N failed".
 #   1. jest on Node 20: unit, emulator contract, workflow tests in n8n-core 1.x, fault matrix;
-#   2. end to end in real n8n: 1.123.81 on Node 20, and 2.40.7 (the newest 2.x the registry
+#   2. n8n's verification scanner (`npm run verify`: build, then scan offline): the packed
+#      build and the source, one test each, failing on any error or warning;
+#   3. end to end in real n8n: 1.123.81 on Node 20, and 2.40.7 (the newest 2.x the registry
 #      can serve whole) on Node 24, each installed once into .cache/;
-#   3. the workflow-level tests again on Node 24 with n8n-core 2.41.1 / n8n-workflow 2.41.0.
-# Arguments go to jest. MJ_SKIP_E2E=1 / MJ_SKIP_N8N2=1 leave out layer 2 / 3.
+#   4. the workflow-level tests again on Node 24 with n8n-core 2.41.1 / n8n-workflow 2.41.0.
+# Arguments go to jest. MJ_SKIP_E2E=1 / MJ_SKIP_N8N2=1 leave out layer 3 / 4.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 results=.cache/results
@@ -13,6 +15,10 @@ rm -f "$results"/*
 
 npx jest --json --outputFile="$results/jest.json" "$@"
 status=$?
+
+printf '\n=== n8n verification scan (npm run verify)\n'
+npm run --silent verify -- --json "$results/verify.json"
+[[ $? -eq 0 ]] || status=1
 
 if [[ "${MJ_SKIP_E2E:-}" != 1 ]]; then
 	for version in 1.123.81 2.40.7; do

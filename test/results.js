@@ -1,5 +1,6 @@
-// Sums the layers of `npm test` (jest JSON files, the e2e log's closing line) into the one
-// line CI reads: "N passed, N failed". A layer that did not report counts as one failure.
+// Sums the layers of `npm test` (jest JSON files, the verification scan's file in jest's shape,
+// the e2e log's closing line) into the one line CI reads: "N passed, N failed". A layer that
+// did not report counts as one failure.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -22,6 +23,8 @@ function jestLayer(file, name) {
 }
 
 jestLayer(path.join(folder, 'jest.json'), 'jest (Node 20, n8n-core 1.x)');
+// test/verify/scan.ts writes its two checks (tarball, source) in jest's JSON shape.
+jestLayer(path.join(folder, 'verify.json'), 'n8n verification scan (tarball, source)');
 if (process.env.MJ_SKIP_E2E !== '1') {
 	for (const version of ['1.123.81', '2.40.7']) {
 		const log = path.join(folder, `e2e-${version}.log`);

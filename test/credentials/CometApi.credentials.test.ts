@@ -65,4 +65,10 @@ describe('CometAPI credential', () => {
 		expect(authHeaders({ apiKey: 'k', authStyle: 'raw' })).toEqual({ Authorization: 'k' });
 		expect(authHeaders({ apiKey: 'k', authStyle: 'mjApiSecret' })).toEqual({ 'mj-api-secret': 'k' });
 	});
+
+	it('keeps the name saved workflows reference, with a display name ending in " API"', () => {
+		const credential = new CometApi();
+		expect(credential.name).toBe('cometApi');
+		expect(credential.displayName).toBe('CometAPI API');
+	});
 });

@@ -136,7 +136,7 @@ export function registrationWorkflow(): WorkflowJson {
 		nodes: [
 			{ parameters: {}, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
 			{
-				parameters: { operation: 'fetch', taskIds: '1' },
+				parameters: { resource: 'task', operation: 'fetch', taskIds: '1' },
 				name: 'Midjourney tool',
 				type: TOOL_NODE_TYPE,
 				typeVersion: 1,

@@ -39,11 +39,30 @@ export function upscaleButtons(hash: string): TaskButton[] {
 		button(`MJ::JOB::pan_right::1::${hash}::SOLO`, '', '➡️'),
 		button(`MJ::JOB::pan_up::1::${hash}::SOLO`, '', '⬆️'),
 		button(`MJ::JOB::pan_down::1::${hash}::SOLO`, '', '⬇️'),
+		// trueai's CreateAnimateButtons: labels, ids and emoji as Discord shows them.
+		button(`MJ::JOB::animate_high::1::${hash}::SOLO`, 'Animate (High motion)', '🎞️'),
+		button(`MJ::JOB::animate_low::1::${hash}::SOLO`, 'Animate (Low motion)', '🎞️'),
 		button(`MJ::JOB::reroll::0::${hash}::SOLO`, '', '🔄'),
 	];
 }
 
-const KEYCAPS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣'];
+/** After a VIDEO batch of `count` videos: U1..U{count} (upscale that video) and 🔄, as trueai's SetVideoUpscaleButtons. */
+export function videoButtons(hash: string, count = 4): TaskButton[] {
+	return [
+		...QUARTERS.slice(0, count).map((n) => button(`MJ::JOB::video_virtual_upscale::${n}::${hash}`, `U${n}`)),
+		button(`MJ::JOB::reroll::0::${hash}::SOLO`, '', '🔄'),
+	];
+}
+
+/** After upscaling one video: extend it (about 4 s more), as trueai's SetVideoExtendButtons. */
+export function videoUpscaleButtons(hash: string): TaskButton[] {
+	return [
+		button(`MJ::JOB::animate_high_extend::1::${hash}`, 'Extend (High motion)', '🎞️'),
+		button(`MJ::JOB::animate_low_extend::1::${hash}`, 'Extend (Low motion)', '🎞️'),
+	];
+}
+
+const KEYCAPS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣'];
 
 /** After DESCRIBE: imagine from suggestion 1..4, and retry. These ids carry no hash. */
 export function describeButtons(): TaskButton[] {
@@ -53,17 +72,25 @@ export function describeButtons(): TaskButton[] {
 	];
 }
 
+/** After SHORTEN: imagine from shortened prompt 1..5 (each opens a MODAL). These ids carry no hash. */
+export function shortenButtons(): TaskButton[] {
+	return [1, 2, 3, 4, 5].map((n) => button(`MJ::Job::PromptAnalyzer::${n}`, '', KEYCAPS[n - 1]));
+}
+
 /** What pressing a button produces. */
 export interface ButtonEffect {
 	action: TaskAction;
 	/** The picture the new task ends with. */
-	result: 'grid' | 'single' | 'describe';
+	result: 'grid' | 'single' | 'describe' | 'video' | 'videoUpscale';
 	/** Always opens a dialog (code 21, MODAL). */
 	modal?: ModalKind;
 	/** Opens a dialog when the submit has enableRemix. */
 	remixable: boolean;
-	/** U1..U4: which quarter; PicReader: which suggestion. */
+	/** U1..U4: which quarter (or video); PicReader / PromptAnalyzer: which suggestion. */
 	index?: number;
+	/** Animate / Extend. */
+	motion?: 'high' | 'low';
+	extend?: boolean;
 }
 
 const EFFECTS: Array<[RegExp, (m: RegExpMatchArray) => ButtonEffect]> = [
@@ -78,6 +105,14 @@ const EFFECTS: Array<[RegExp, (m: RegExpMatchArray) => ButtonEffect]> = [
 	[/^MJ::CustomZoom::/, () => ({ action: 'ZOOM', result: 'grid', remixable: false, modal: 'customZoom' })],
 	[/^MJ::Job::PicReader::([1-4])$/, (m) => ({ action: 'IMAGINE', result: 'grid', remixable: false, modal: 'picReader', index: Number(m[1]) })],
 	[/^MJ::Picread::Retry$/, () => ({ action: 'DESCRIBE', result: 'describe', remixable: false })],
+	[/^MJ::JOB::video_virtual_upscale::([1-4])::/, (m) => ({ action: 'UPSCALE', result: 'videoUpscale', remixable: false, index: Number(m[1]) })],
+	// Animate and Extend ask for a prompt (MJ::AnimateModal::prompt) when remix is on.
+	[/^MJ::JOB::animate_(high|low)::1::/, (m) => ({ action: 'VIDEO', result: 'video', remixable: true, motion: m[1] as 'high' | 'low' })],
+	[
+		/^MJ::JOB::animate_(high|low)_extend::([1-4])::/,
+		(m) => ({ action: 'VIDEO', result: 'video', remixable: true, motion: m[1] as 'high' | 'low', extend: true, index: Number(m[2]) }),
+	],
+	[/^MJ::Job::PromptAnalyzer::([1-5])$/, (m) => ({ action: 'IMAGINE', result: 'grid', remixable: false, modal: 'promptAnalyzer', index: Number(m[1]) })],
 ];
 
 export function buttonEffect(customId: string): ButtonEffect | undefined {
@@ -88,9 +123,12 @@ export function buttonEffect(customId: string): ButtonEffect | undefined {
 	return undefined;
 }
 
-/** The button set a finished task of this shape shows. */
-export function buttonsFor(result: ButtonEffect['result'], hash: string): TaskButton[] {
+/** The button set a finished task of this shape shows (`count`: videos in a VIDEO batch). */
+export function buttonsFor(result: ButtonEffect['result'] | 'shorten', hash: string, count = 4): TaskButton[] {
 	if (result === 'grid') return gridButtons(hash);
 	if (result === 'single') return upscaleButtons(hash);
+	if (result === 'video') return videoButtons(hash, count);
+	if (result === 'videoUpscale') return videoUpscaleButtons(hash);
+	if (result === 'shorten') return shortenButtons();
 	return describeButtons();
 }

@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --ids MODE             result ids as numbers: never|always|alternate
   --image-urls           add imageUrls (the four pictures) to grid tasks
   --image-size N         grid size in px (default 128)
+  --video-mb N           serve every mp4 padded to N MB (still playable; for memory benchmarks)
   --unknown-fetch MODE   newapi|java|csharp
   --no-list              answer 404 to list-by-condition
   --fault SPEC           target:kind[:times][:every=N][:retry=S][:delay=MS] (repeatable),
@@ -77,6 +78,7 @@ function parseArgs(argv: string[]): { options: Partial<EmulatorOptions>; quiet: 
 			case '--ids': options.idsAsNumbers = value() as EmulatorOptions['idsAsNumbers']; break;
 			case '--image-urls': options.imageUrls = true; break;
 			case '--image-size': options.imageSize = number(flag, value()); break;
+			case '--video-mb': options.videoSizeBytes = Math.round(number(flag, value()) * 1024 * 1024); break;
 			case '--unknown-fetch': options.unknownFetch = value() as EmulatorOptions['unknownFetch']; break;
 			case '--no-list': options.supportListByCondition = false; break;
 			case '--fault': faults.push(parseFaultSpec(value())); break;

@@ -4,7 +4,7 @@ import { inflateSync } from 'node:zlib';
 
 import { request } from 'undici';
 
-import { encodePng } from '../../nodes/Midjourney/engine/png';
+import { encodePng } from '../../nodes/Midjourney/images/png';
 import { parseFaultSpec } from './faults';
 import {
 	DEFAULT_OPTIONS,
@@ -399,6 +399,8 @@ describe('actions', () => {
 			['➡️', `MJ::JOB::pan_right::1::${hash}::SOLO`],
 			['⬆️', `MJ::JOB::pan_up::1::${hash}::SOLO`],
 			['⬇️', `MJ::JOB::pan_down::1::${hash}::SOLO`],
+			['Animate (High motion)', `MJ::JOB::animate_high::1::${hash}::SOLO`],
+			['Animate (Low motion)', `MJ::JOB::animate_low::1::${hash}::SOLO`],
 			['🔄', `MJ::JOB::reroll::0::${hash}::SOLO`],
 		]);
 		const single = decodePng((await get(local(upscale.imageUrl))).raw);

@@ -26,6 +26,8 @@ export function isAfterFault(kind: FaultKind): boolean {
 function targetOf(kind: RequestKind): FaultTarget | undefined {
 	if (kind.startsWith('submit-')) return 'submit';
 	if (kind === 'fetch' || kind === 'list' || kind === 'image') return kind;
+	// Media downloads are one target: mp4s are hit by `image` faults too.
+	if (kind === 'video') return 'image';
 	return undefined;
 }
 

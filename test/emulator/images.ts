@@ -1,4 +1,4 @@
-import { encodePng } from '../../nodes/Midjourney/engine/png';
+import { encodePng } from '../../nodes/Midjourney/images/png';
 
 export type Rgba = readonly [number, number, number, number];
 

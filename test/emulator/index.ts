@@ -7,7 +7,17 @@ import type { Emulator, EmulatorOptions } from './types';
 
 export * from './types';
 export { QUARTER_COLOURS, previewColour, type Rgba } from './images';
-export { gridButtons, upscaleButtons, describeButtons, buttonEffect, type TaskButton } from './buttons';
+export {
+	gridButtons,
+	upscaleButtons,
+	describeButtons,
+	videoButtons,
+	videoUpscaleButtons,
+	shortenButtons,
+	buttonEffect,
+	type TaskButton,
+} from './buttons';
+export { VIDEO_DURATION_SEC, VIDEO_FRAME_COUNT, VIDEO_SIZE, videoFixture } from './videos';
 export { parseFaultSpec } from './faults';
 export { taskJson, nextTaskId } from './tasks';
 

@@ -12,10 +12,12 @@ import {
 	previewColour,
 	renderFlat,
 	renderGrid,
+	extensionOf,
 	type BlendDimensions,
 	type Rgba,
 } from './images';
-import { INSTANCE_ID, taskJson, type NewTask, type TaskEngine } from './tasks';
+import { INSTANCE_ID, nextTaskId, taskJson, type NewTask, type TaskEngine } from './tasks';
+import { VIDEO_SIZE, mediaSlice, paddedMp4, parseRange, videoFixture, type MediaBody } from './videos';
 import type {
 	BotType,
 	EmulatedTask,
@@ -38,6 +40,8 @@ interface Reply {
 	headers?: Record<string, string>;
 	createdTaskId?: string;
 	taskIds?: string[];
+	/** Streamed instead of bytes: bytes [start, end) of a media file (mp4s). */
+	media?: { body: MediaBody; start: number; end: number };
 }
 
 interface Route {
@@ -48,6 +52,14 @@ interface Route {
 	variant?: string;
 	/** /mj/submit/change: the legacy spelling of action. */
 	legacyChange?: boolean;
+	/** Which submit path (e.g. retexture vs edits). */
+	submit?: string;
+	/** /video/{id}/0_{index}.{mp4|png}: a video of a task's batch, or its thumbnail. */
+	video?: { index: number; ext: 'mp4' | 'png' };
+	/** /attachments/{id}/{name}: an uploaded file. */
+	upload?: boolean;
+	/** The Range header, for media. */
+	range?: string;
 }
 
 type Body = Record<string, unknown>;
@@ -61,7 +73,19 @@ const SUBMIT_KINDS: Record<string, RequestKind> = {
 	modal: 'submit-modal',
 	blend: 'submit-blend',
 	describe: 'submit-describe',
+	video: 'submit-video',
+	edits: 'submit-edits',
+	// trueai routes both spellings to the editor, and retexture (same body) beside it.
+	edit: 'submit-edits',
+	retexture: 'submit-edits',
+	shorten: 'submit-shorten',
+	'upload-discord-images': 'submit-upload',
 };
+/** trueai's SubmitVideoDTO.VideoType values. */
+const VIDEO_TYPES = ['vid_1.1_i2v_480', 'vid_1.1_i2v_720'];
+const VIDEO_BATCH_SIZES = [1, 2, 4];
+const MEDIA_CHUNK = 64 * 1024;
+const ZEROS = Buffer.alloc(MEDIA_CHUNK);
 const NEW_API_401 = { error: { message: 'Invalid token', type: 'new_api_error', code: '' } };
 const NGINX_502 =
 	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
@@ -78,9 +102,18 @@ function routeOf(method: string, path: string): Route {
 		return { kind: 'image', id: image[1], variant: image[2] ?? 'final' };
 	}
 	if (path.startsWith('/images/')) return { kind: 'image' };
-	const submit = path.match(/^\/mj\/submit\/([a-z]+)$/);
-	if (submit && method === 'POST' && SUBMIT_KINDS[submit[1]]) {
-		return { kind: SUBMIT_KINDS[submit[1]], legacyChange: submit[1] === 'change' };
+	const video = path.match(/^\/video\/(\d+)\/0_([0-3])\.(mp4|png)$/);
+	if (video && (method === 'GET' || method === 'HEAD')) {
+		const ext = video[3] as 'mp4' | 'png';
+		return { kind: ext === 'mp4' ? 'video' : 'image', id: video[1], video: { index: Number(video[2]), ext } };
+	}
+	if (path.startsWith('/video/')) return { kind: 'video' };
+	const attachment = path.match(/^\/attachments\/(\d+)\/[^/]+$/);
+	if (attachment && (method === 'GET' || method === 'HEAD')) return { kind: 'image', id: attachment[1], upload: true };
+	if (path.startsWith('/attachments/')) return { kind: 'image', upload: true };
+	const submit = path.match(/^\/mj\/submit\/([a-z-]+)$/);
+	if (submit && method === 'POST' && Object.hasOwn(SUBMIT_KINDS, submit[1])) {
+		return { kind: SUBMIT_KINDS[submit[1]], legacyChange: submit[1] === 'change', submit: submit[1] };
 	}
 	const task = path.match(/^\/mj\/task\/([^/]+)\/(fetch|image-seed)$/);
 	if (task && method === 'GET') return { kind: task[2] === 'fetch' ? 'fetch' : 'seed', id: decodeURIComponent(task[1]) };
@@ -109,6 +142,16 @@ function idOf(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
 
+/** An http(s) URL or an image data URI. */
+function isImageSource(value: unknown): boolean {
+	return typeof value === 'string' && (/^https?:\/\/\S+$/i.test(value.trim()) || parseDataUri(value) !== undefined);
+}
+
+/** promptEn of a video task: first frame, prompt, flags. */
+function videoPrompt(command: { before: string; after: string } | undefined, prompt: string): string {
+	return command ? [command.before, prompt, command.after].filter((part) => part !== '').join(' ') : prompt;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
@@ -133,6 +176,8 @@ export class EmulatorServer {
 	private submitsAnswered = 0;
 	private rateLimitAnswers = 0;
 	private pngCache = new Map<string, Buffer>();
+	/** Files from /mj/submit/upload-discord-images and data-URI video frames, served at /attachments. */
+	private uploads = new Map<string, { body: Buffer; contentType: string }>();
 
 	constructor(
 		private readonly options: () => EmulatorOptions,
@@ -144,6 +189,7 @@ export class EmulatorServer {
 		this.faults.reset();
 		this.submitsAnswered = 0;
 		this.rateLimitAnswers = 0;
+		this.uploads.clear();
 	}
 
 	readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -161,6 +207,7 @@ export class EmulatorServer {
 		const pathname = new URL(req.url ?? '/', 'http://emulator').pathname;
 		const { mode, path } = splitMode(pathname);
 		const route = routeOf(method, path);
+		route.range = typeof req.headers.range === 'string' ? req.headers.range : undefined;
 		const entry: RequestLogEntry = {
 			at: Date.now(),
 			method,
@@ -202,7 +249,7 @@ export class EmulatorServer {
 			}
 		}
 
-		if (route.kind !== 'image') {
+		if (route.kind !== 'image' && route.kind !== 'video') {
 			const denied = this.checkAuth(req);
 			if (denied) return finish(denied);
 		}
@@ -261,6 +308,7 @@ export class EmulatorServer {
 	}
 
 	private write(res: ServerResponse, method: string, reply: Reply, fault?: FaultRule): void {
+		if (reply.media) return this.writeMedia(res, method, reply, reply.media, fault);
 		let contentType = reply.contentType;
 		let bytes: Buffer;
 		if (reply.json !== undefined) {
@@ -286,6 +334,47 @@ export class EmulatorServer {
 		res.end(status === 204 || method === 'HEAD' ? undefined : bytes);
 	}
 
+	/** Streams a media reply in chunks (the padded zeros are never held in memory); after-faults cut it short. */
+	private writeMedia(res: ServerResponse, method: string, reply: Reply, media: NonNullable<Reply['media']>, fault?: FaultRule): void {
+		let { status } = reply;
+		let end = media.end;
+		if (fault && isAfterFault(fault.kind)) {
+			status = 200;
+			end = fault.kind === 'empty' ? media.start : media.start + Math.floor((media.end - media.start) / 2);
+		}
+		const headers: Record<string, string | number> = { ...reply.headers, 'content-length': end - media.start };
+		if (reply.contentType) headers['content-type'] = reply.contentType;
+		res.writeHead(status, headers);
+		if (method === 'HEAD') {
+			res.end();
+			return;
+		}
+		const pump = async () => {
+			let at = media.start;
+			while (at < end && !res.destroyed) {
+				const next = Math.min(end, at + MEDIA_CHUNK);
+				const chunk = at >= media.body.head.length ? ZEROS.subarray(0, next - at) : mediaSlice(media.body, at, next);
+				at = next;
+				if (!res.write(chunk)) {
+					await new Promise<void>((resolve) => {
+						const done = () => {
+							res.off('drain', done);
+							res.off('close', done);
+							resolve();
+						};
+						res.on('drain', done);
+						res.on('close', done);
+					});
+				}
+			}
+			if (!res.destroyed) res.end();
+		};
+		pump().catch((error: Error) => {
+			this.options().logger?.(`emulator error streaming media: ${error.message}`);
+			res.destroy();
+		});
+	}
+
 	private dispatch(route: Route, method: string, path: string, body: Body, mode: SpeedMode | null): Reply {
 		switch (route.kind) {
 			case 'submit-imagine':
@@ -298,6 +387,14 @@ export class EmulatorServer {
 				return this.submitBlend(body, mode);
 			case 'submit-describe':
 				return this.submitDescribe(body, mode);
+			case 'submit-video':
+				return this.submitVideo(body, mode);
+			case 'submit-edits':
+				return this.submitEdits(body, mode, route.submit === 'retexture' ? 'RETEXTURE' : 'EDIT');
+			case 'submit-shorten':
+				return this.submitShorten(body, mode);
+			case 'submit-upload':
+				return this.submitUpload(body);
 			case 'fetch':
 				return this.fetch(route.id as string);
 			case 'list':
@@ -305,7 +402,10 @@ export class EmulatorServer {
 			case 'seed':
 				return this.seed(route.id as string);
 			case 'image':
-				return this.image(route);
+				if (route.upload) return this.attachment(route);
+				return route.video ? this.video(route) : this.image(route);
+			case 'video':
+				return this.video(route);
 			default:
 				return notFound(method, path);
 		}
@@ -362,8 +462,8 @@ export class EmulatorServer {
 			return {
 				...envelope(21, 'Waiting for window confirm', this.resultId(task.id), {
 					...properties,
-					finalPrompt: task.prompt,
-					remix: spec.modal === 'remix',
+					finalPrompt: task.promptEn,
+					remix: spec.modal === 'remix' || spec.modal === 'animate' || spec.modal === 'promptAnalyzer',
 				}),
 				createdTaskId: task.id,
 				task,
@@ -421,12 +521,38 @@ export class EmulatorServer {
 
 		let picture: Picture;
 		let prompt = parent.prompt;
+		let action = effect.action;
+		let promptEn: string | undefined;
+		let videoCommand: NewTask['videoCommand'];
+		const properties: Body = {};
 		if (effect.result === 'describe') {
 			picture = parent.picture;
 			prompt = '';
 		} else if (effect.modal === 'picReader') {
 			prompt = parent.describePrompts?.[(effect.index ?? 1) - 1] ?? '';
 			picture = this.gridFor(aspectRatioOf(prompt));
+		} else if (effect.modal === 'promptAnalyzer') {
+			prompt = parent.shortenPrompts?.[(effect.index ?? 1) - 1] ?? '';
+			picture = this.gridFor(aspectRatioOf(prompt));
+			properties.remix_modal = 'MJ::ImagineModal::new_prompt';
+		} else if (effect.result === 'videoUpscale') {
+			// One video of the batch, served as the same fixture.
+			const videos = parent.picture.kind === 'video' ? parent.picture.videos : [0];
+			picture = { kind: 'video', videos: [videos[(effect.index ?? 1) - 1] ?? videos[0]], upscaled: true };
+			promptEn = parent.promptEn;
+			videoCommand = parent.videoCommand;
+		} else if (effect.result === 'video' || (parent.picture.kind === 'video' && effect.action === 'REROLL')) {
+			// Animate (from an upscaled image), Extend (from an upscaled video), or 🔄 on a video batch.
+			action = 'VIDEO';
+			if (effect.result === 'video') {
+				const frame = effect.extend ? (parent.videoUrl ?? parent.imageUrl) : parent.imageUrl;
+				videoCommand = { before: frame, after: `--video 1 --motion ${effect.motion ?? 'low'}` };
+				picture = { kind: 'video', videos: [0, 1, 2, 3], upscaled: false };
+			} else {
+				videoCommand = parent.videoCommand;
+				picture = { kind: 'video', videos: parent.picture.kind === 'video' ? [...parent.picture.videos] : [0, 1, 2, 3], upscaled: false };
+			}
+			promptEn = videoPrompt(videoCommand, prompt);
 		} else {
 			const size =
 				parent.picture.kind === 'grid' || parent.picture.kind === 'single'
@@ -435,16 +561,21 @@ export class EmulatorServer {
 			const colour = effect.index ? effect.index - 1 : parent.picture.kind === 'single' ? parent.picture.colour : 0;
 			picture = effect.result === 'single' ? { kind: 'single', ...size, colour } : { kind: 'grid', ...size };
 		}
+		const remix = body.enableRemix === true && effect.remixable ? (action === 'VIDEO' ? 'animate' : 'remix') : undefined;
+		if (remix === 'animate') properties.remix_modal = 'MJ::AnimateModal::prompt';
 		const reply = this.createTask({
-			action: effect.action,
+			action,
 			prompt,
+			promptEn,
+			videoCommand,
+			properties,
 			...common,
 			botType: parent.botType,
 			mode,
 			picture,
 			parentId: parent.id,
 			customId,
-			modal: effect.modal ?? (body.enableRemix === true && effect.remixable ? 'remix' : undefined),
+			modal: effect.modal ?? remix,
 		});
 		if (reply.task) button.style = 3;
 		return { ...reply, taskIds: [parent.id] };
@@ -488,7 +619,7 @@ export class EmulatorServer {
 		const admission = this.engine.admit();
 		const properties = { discordChannelId: INSTANCE_ID, discordInstanceId: INSTANCE_ID };
 		if (admission.code === 23) return envelope(23, 'The queue is full, please try again later', null, properties);
-		this.engine.resumeModal(task, finalPrompt);
+		this.engine.resumeModal(task, finalPrompt, task.videoCommand ? videoPrompt(task.videoCommand, finalPrompt) : finalPrompt);
 		const result = this.resultId(task.id);
 		const reply =
 			admission.code === 1
@@ -535,6 +666,108 @@ export class EmulatorServer {
 		return this.createTask({ action: 'DESCRIBE', prompt: '', ...common, mode, picture });
 	}
 
+	/**
+	 * /mj/submit/video: a new VIDEO batch from a first frame, or (action "extend") from
+	 * video `index` of a finished VIDEO task. trueai's refusals: taskId without action
+	 * "extend" and a parent not SUCCESS are code 4, an unknown parent HTTP 404 code 3.
+	 */
+	private submitVideo(body: Body, mode: SpeedMode | null): Reply {
+		const common = this.commonFields(body);
+		if ('status' in common) return common;
+		const { motion, action, index } = body;
+		if (motion !== 'low' && motion !== 'high') return envelope(4, 'motion must be low or high');
+		if (body.prompt !== undefined && body.prompt !== null && typeof body.prompt !== 'string') {
+			return envelope(4, 'prompt must be a string');
+		}
+		const prompt = text(body.prompt).trim();
+		const videoType = body.videoType ?? 'vid_1.1_i2v_480';
+		if (!VIDEO_TYPES.includes(videoType as string)) return envelope(4, `videoType must be one of ${VIDEO_TYPES.join(', ')}`);
+		const batchSize = body.batchSize ?? 4;
+		if (!VIDEO_BATCH_SIZES.includes(batchSize as number)) return envelope(4, 'batchSize must be 1, 2 or 4');
+		const loop = body.loop ?? false;
+		if (typeof loop !== 'boolean') return envelope(4, 'loop must be true or false');
+		const endImage = body.endImage === undefined || body.endImage === null ? '' : body.endImage;
+		if (endImage !== '' && !isImageSource(endImage)) return envelope(4, 'endImage must be an http(s) URL or a data URI');
+		if (action !== undefined && action !== null && action !== '' && action !== 'extend') {
+			return envelope(4, 'action must be "extend" or absent');
+		}
+		const taskId = idOf(body.taskId);
+		const extend = action === 'extend';
+		let parent: EmulatedTask | undefined;
+		let frame: string;
+		if (extend) {
+			if (!taskId) return envelope(4, 'extend needs taskId (the parent video task) and index');
+			parent = this.engine.tasks.get(taskId);
+			if (!parent) return { ...envelope(3, 'The parent task does not exist or has expired'), status: 404 };
+			if (parent.status !== 'SUCCESS') return envelope(4, `The parent task is ${parent.status}, not SUCCESS`);
+			if (parent.action !== 'VIDEO' || parent.picture.kind !== 'video') return envelope(4, `The parent task is ${parent.action}, not VIDEO`);
+			const count = parent.picture.videos.length;
+			if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count) {
+				return envelope(4, `index must be 0 to ${count - 1}, the video of the parent to extend`);
+			}
+			frame = parent.videoUrls?.[index]?.url ?? parent.videoUrl ?? '';
+		} else {
+			if (taskId) return envelope(4, 'taskId is only for action "extend"');
+			if (!isImageSource(body.image)) return envelope(4, 'image (the first frame: an http(s) URL or a data URI) is required');
+			frame = this.hosted(body.image as string);
+		}
+		const banned = this.banned(prompt);
+		if (banned) return banned;
+		const flags = ['--video 1', `--motion ${motion}`];
+		if (batchSize !== 4) flags.push(`--bs ${batchSize}`);
+		if (loop) flags.push('--end loop');
+		else if (endImage !== '') flags.push(`--end ${this.hosted(endImage as string)}`);
+		const videoCommand = { before: frame, after: flags.join(' ') };
+		const reply = this.createTask({
+			action: 'VIDEO',
+			prompt,
+			promptEn: videoPrompt(videoCommand, prompt),
+			videoCommand,
+			properties: { videoType },
+			...common,
+			...(parent ? { botType: parent.botType, parentId: parent.id } : {}),
+			mode,
+			picture: { kind: 'video', videos: [0, 1, 2, 3].slice(0, batchSize as number), upscaled: false },
+		});
+		return parent ? { ...reply, taskIds: [parent.id] } : reply;
+	}
+
+	/** A data URI becomes an emulator URL; a URL stays. */
+	private hosted(source: string): string {
+		const upload = parseDataUri(source);
+		return upload ? this.storeUpload(upload) : source.trim();
+	}
+
+	/** /mj/submit/edits (EDIT) and trueai's /mj/submit/retexture (RETEXTURE): a grid from an image and a prompt. */
+	private submitEdits(body: Body, mode: SpeedMode | null, action: 'EDIT' | 'RETEXTURE'): Reply {
+		const common = this.commonFields(body);
+		if ('status' in common) return common;
+		const prompt = text(body.prompt).trim();
+		if (!text(body.image).trim() || !prompt) return envelope(4, 'image and prompt must not be empty');
+		if (!isImageSource(body.image)) return envelope(4, 'image must be an http(s) URL or a data URI');
+		return this.banned(prompt) ?? this.createTask({ action, prompt, ...common, mode, picture: this.gridFor(aspectRatioOf(prompt)) });
+	}
+
+	private submitShorten(body: Body, mode: SpeedMode | null): Reply {
+		const common = this.commonFields(body);
+		if ('status' in common) return common;
+		const prompt = text(body.prompt).trim();
+		if (!prompt) return envelope(4, 'prompt must not be empty');
+		return this.banned(prompt) ?? this.createTask({ action: 'SHORTEN', prompt, ...common, mode, picture: { kind: 'shorten' } });
+	}
+
+	/** Hosts the images; no task. `result` is the list of URLs. */
+	private submitUpload(body: Body): Reply {
+		const common = this.commonFields(body);
+		if ('status' in common) return common;
+		const list = body.base64Array;
+		if (!Array.isArray(list) || list.length === 0) return envelope(4, 'base64Array must hold at least one image');
+		const files = list.map(parseDataUri);
+		if (files.some((file) => !file)) return envelope(4, 'base64Array entries must be data URIs (data:image/png;base64,...)');
+		const urls = files.map((file) => this.storeUpload(file as { body: Buffer; contentType: string }));
+		return { status: 200, json: { code: 1, description: 'Submission successful', result: urls, properties: {} } };
+	}
+
 	private fetch(id: string): Reply {
 		const task = this.engine.tasks.get(id);
 		if (task) return { status: 200, json: taskJson(task), taskIds: [id] };
@@ -557,7 +790,12 @@ export class EmulatorServer {
 	private seed(id: string): Reply {
 		const task = this.engine.tasks.get(id);
 		if (!task) return { ...envelope(3, 'The task does not exist or has expired'), status: 404, taskIds: [id] };
-		if (task.status !== 'SUCCESS') return { ...envelope(4, `The task is ${task.status}, not SUCCESS`), taskIds: [id] };
+		// trueai: a task without a message hash yet (not finished) is a 400 with code 4.
+		if (task.status !== 'SUCCESS') return { ...envelope(4, `The task is ${task.status}, not SUCCESS`), status: 400, taskIds: [id] };
+		const { kind } = task.picture;
+		if (kind !== 'grid' && kind !== 'single' && kind !== 'video') {
+			return { ...envelope(4, `A ${task.action} task has no image seed`), status: 400, taskIds: [id] };
+		}
 		return { ...envelope(1, 'Success', task.seed), taskIds: [id] };
 	}
 
@@ -570,7 +808,7 @@ export class EmulatorServer {
 		if (picture.kind === 'upload') {
 			return route.variant === 'final' ? { status: 200, bytes: picture.body, contentType: picture.contentType, ...ids } : missing;
 		}
-		if (picture.kind === 'link') return missing;
+		if (picture.kind !== 'grid' && picture.kind !== 'single') return missing;
 		if (route.variant === 'preview') {
 			const png =
 				picture.kind === 'grid'
@@ -589,6 +827,48 @@ export class EmulatorServer {
 		if (picture.kind !== 'grid') return missing;
 		const quarter = QUARTER_COLOURS[Number(route.variant) - 1];
 		return { ...this.filtered(this.flat(picture.width / 2, picture.height / 2, quarter), task.id, 'quarter'), ...ids };
+	}
+
+	/** /video/{id}/0_{i}.mp4 (Range honoured) and its .png thumbnail, once the task is done. */
+	private video(route: Route): Reply {
+		const missing: Reply = { status: 404, text: 'Not Found' };
+		const task = route.id ? this.engine.tasks.get(route.id) : undefined;
+		if (!task || !route.video || task.picture.kind !== 'video' || task.status !== 'SUCCESS') return missing;
+		const fixture = task.picture.videos[route.video.index];
+		if (fixture === undefined) return missing;
+		const ids = { taskIds: [task.id] };
+		if (route.video.ext === 'png') {
+			return { status: 200, bytes: this.flat(VIDEO_SIZE.width, VIDEO_SIZE.height, QUARTER_COLOURS[fixture]), contentType: 'image/png', ...ids };
+		}
+		const body = paddedMp4(videoFixture(fixture), this.options().videoSizeBytes);
+		const headers = { 'accept-ranges': 'bytes' };
+		const range = parseRange(route.range, body.total);
+		if (range === 'unsatisfiable') {
+			return { status: 416, bytes: Buffer.alloc(0), headers: { ...headers, 'content-range': `bytes */${body.total}` }, ...ids };
+		}
+		if (range) {
+			return {
+				status: 206,
+				contentType: 'video/mp4',
+				headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${body.total}` },
+				media: { body, start: range.start, end: range.end + 1 },
+				...ids,
+			};
+		}
+		return { status: 200, contentType: 'video/mp4', headers, media: { body, start: 0, end: body.total }, ...ids };
+	}
+
+	private attachment(route: Route): Reply {
+		const file = route.id ? this.uploads.get(route.id) : undefined;
+		if (!file) return { status: 404, text: 'Not Found' };
+		return { status: 200, bytes: file.body, contentType: file.contentType };
+	}
+
+	/** Hosts an uploaded file; its URL. */
+	private storeUpload(file: { body: Buffer; contentType: string }): string {
+		const id = nextTaskId();
+		this.uploads.set(id, file);
+		return `${this.engine.publicBase()}/attachments/${id}/upload_${id}.${extensionOf(file.contentType)}`;
 	}
 
 	private png(key: string, render: () => Buffer): Buffer {

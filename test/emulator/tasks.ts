@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 
 import { buttonsFor } from './buttons';
 import { extensionOf, pngSize } from './images';
+import { VIDEO_DURATION_SEC, VIDEO_FRAME_COUNT } from './videos';
 import type {
 	BotType,
 	EmulatedTask,
@@ -79,9 +80,56 @@ export function joinDescribePrompts(prompts: string[]): string {
 	return prompts.map((p, i) => `${KEYCAPS[i]} ${p}`).join('\n\n');
 }
 
+/** Words /shorten leaves out of its token list and shortened prompts. */
+const SHORTEN_STOP_WORDS = new Set(
+	'a an the of on at in into with and to is are was be by for from as its it this that very some'.split(' '),
+);
+
+/**
+ * Five shortened versions of a prompt, shortest last, its --parameters kept, the way
+ * Midjourney's /shorten offers them.
+ */
+export function shortenSuggestions(prompt: string): string[] {
+	const flagAt = prompt.search(/(^|\s)--[a-z]/i);
+	const body = flagAt >= 0 ? prompt.slice(0, flagAt) : prompt;
+	const params = flagAt >= 0 ? ` ${prompt.slice(flagAt).trim()}` : '';
+	const words = body
+		.split(/[\s,;.!?]+/)
+		.map((w) => w.trim())
+		.filter((w) => w !== '');
+	const kept = words.filter((w) => !SHORTEN_STOP_WORDS.has(w.toLowerCase()));
+	const tokens = kept.length > 0 ? kept : words.length > 0 ? words : [prompt.trim()];
+	const take = (share: number) => tokens.slice(0, Math.max(1, Math.ceil(tokens.length * share)));
+	return [
+		tokens.join(' '),
+		tokens.join(', '),
+		take(0.75).join(' '),
+		take(0.5).join(', '),
+		take(0.25).join(' '),
+	].map((p) => `${p}${params}`);
+}
+
+/** The /shorten answer as trueai stores it (the embed: description and properties.finalPrompt). */
+export function shortenDescription(prompt: string, prompts: string[]): string {
+	const tokens = prompt
+		.replace(/(^|\s)--[a-z].*$/i, '')
+		.split(/[\s,;.!?]+/)
+		.filter((w) => w !== '')
+		.map((w) => (SHORTEN_STOP_WORDS.has(w.toLowerCase()) ? `~~${w}~~` : `**${w}**`))
+		.join(' ');
+	return `**IMPORTANT TOKENS**\n${tokens}\n\n**Shortened prompts**\n${prompts
+		.map((p, i) => `${KEYCAPS_5[i]} ${p}`)
+		.join('\n')}`;
+}
+const KEYCAPS_5 = ['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣'];
+
 export interface NewTask {
 	action: TaskAction;
 	prompt: string;
+	/** promptEn and properties.finalPrompt when they differ from prompt (video: the full command). */
+	promptEn?: string;
+	/** Extra properties (e.g. a modal's remix_modal, a video's videoType). */
+	properties?: Record<string, unknown>;
 	botType: BotType;
 	state: string;
 	notifyHook?: string;
@@ -91,6 +139,7 @@ export interface NewTask {
 	customId?: string;
 	/** Created waiting for /mj/submit/modal. */
 	modal?: ModalKind;
+	videoCommand?: EmulatedTask['videoCommand'];
 }
 
 export type Admission = { code: 1 } | { code: 22; numberOfQueues: number } | { code: 23 };
@@ -111,6 +160,11 @@ export function taskJson(task: EmulatedTask): Record<string, unknown> {
 		finishTime: task.finishTime,
 		imageUrl: task.imageUrl,
 		...(task.imageUrls ? { imageUrls: task.imageUrls.map((u) => ({ ...u })) } : {}),
+		...(task.videoUrl !== undefined ? { videoUrl: task.videoUrl } : {}),
+		...(task.videoUrls ? { videoUrls: task.videoUrls.map((u) => ({ ...u })) } : {}),
+		...(task.videoDuration !== undefined ? { videoDuration: task.videoDuration } : {}),
+		...(task.frameCount !== undefined ? { frameCount: task.frameCount } : {}),
+		...(task.contentType !== undefined ? { contentType: task.contentType } : {}),
 		status: task.status,
 		progress: task.progress,
 		failReason: task.failReason,
@@ -182,6 +236,7 @@ export class TaskEngine {
 				nonce: `${randomInt(1e9, 2e9)}${randomInt(1e8, 1e9)}`,
 				notifyHook: spec.notifyHook ?? '',
 				progressMessageId: '',
+				...spec.properties,
 			},
 			botType: spec.botType,
 			customId: spec.customId ?? '',
@@ -195,9 +250,15 @@ export class TaskEngine {
 				Math.random() < failureRate,
 			stuck: false,
 			modal: spec.modal,
+			videoCommand: spec.videoCommand,
 			hash: randomUUID(),
 			seed: String(randomInt(1, 4_294_967_295)),
 		};
+		if (spec.promptEn !== undefined) {
+			task.promptEn = spec.promptEn;
+			task.properties.finalPrompt = spec.promptEn;
+		}
+		if (spec.picture.kind === 'shorten') task.shortenPrompts = shortenSuggestions(spec.prompt);
 		if (spec.picture.kind === 'upload' || spec.picture.kind === 'link') {
 			task.describePrompts = describeSuggestions(spec.picture);
 			task.promptEn = '';
@@ -211,10 +272,10 @@ export class TaskEngine {
 	}
 
 	/** A MODAL task got its dialog answer: it goes on like a new submit (call admit() first). */
-	resumeModal(task: EmulatedTask, prompt: string): void {
+	resumeModal(task: EmulatedTask, prompt: string, promptEn = prompt): void {
 		task.prompt = prompt;
-		task.promptEn = prompt;
-		task.properties.finalPrompt = prompt;
+		task.promptEn = promptEn;
+		task.properties.finalPrompt = promptEn;
 		task.description = 'Submit success';
 		task.status = 'NOT_START';
 		task.submitTime = Date.now();
@@ -273,7 +334,7 @@ export class TaskEngine {
 			task.status = 'FAILURE';
 			task.progress = '';
 			task.failReason = failReason;
-			if (task.picture.kind === 'grid' || task.picture.kind === 'single') task.imageUrl = '';
+			if (task.picture.kind === 'grid' || task.picture.kind === 'single' || task.picture.kind === 'video') task.imageUrl = '';
 		} else {
 			task.status = 'SUCCESS';
 			task.progress = '100%';
@@ -292,6 +353,23 @@ export class TaskEngine {
 			} else if (picture.kind === 'single') {
 				task.imageUrl = this.imageUrl(task, 'final');
 				task.buttons = buttonsFor('single', task.hash);
+			} else if (picture.kind === 'video') {
+				const urls = picture.videos.map((_, i) => ({ url: this.videoUrl(task, i, 'mp4'), thumbnail: this.videoUrl(task, i, 'png') }));
+				task.videoUrl = urls[0].url;
+				task.videoUrls = urls;
+				// trueai: a video task's imageUrl is the (first) mp4 itself.
+				task.imageUrl = urls[0].url;
+				task.videoDuration = VIDEO_DURATION_SEC;
+				task.frameCount = VIDEO_FRAME_COUNT;
+				task.contentType = 'video/mp4';
+				task.buttons = buttonsFor(picture.upscaled ? 'videoUpscale' : 'video', task.hash, picture.videos.length);
+				// trueai mirrors videoUrls into imageUrls when it fills those in.
+				if (imageUrls) task.imageUrls = urls.map((u) => ({ ...u }));
+			} else if (picture.kind === 'shorten') {
+				const text = shortenDescription(task.prompt, task.shortenPrompts ?? []);
+				task.description = text;
+				task.properties.finalPrompt = text;
+				task.buttons = buttonsFor('shorten', task.hash);
 			} else {
 				const joined = joinDescribePrompts(task.describePrompts ?? []);
 				task.promptEn = joined;
@@ -302,6 +380,11 @@ export class TaskEngine {
 		this.running.delete(task);
 		this.record(task);
 		this.pump();
+	}
+
+	/** Base of the URLs put in tasks. */
+	publicBase(): string {
+		return this.options().publicUrl ?? this.baseUrl();
 	}
 
 	/** The URL /images serves for a task; Discord-style query (ex/is/hm) included. */
@@ -315,6 +398,14 @@ export class TaskEngine {
 		}
 		if (typeof variant === 'number') return `${base}/images/${task.id}_${variant}.png?${query}`;
 		return `${base}/images/${task.id}.png?${query}`;
+	}
+
+	/** An mp4 (or its PNG thumbnail) of a finished video task, in the CDN's `{job}/0_{i}` shape. */
+	videoUrl(task: EmulatedTask, index: number, extension: 'mp4' | 'png'): string {
+		const base = this.options().publicUrl ?? this.baseUrl();
+		const seconds = Math.floor(Date.now() / 1000);
+		const query = `ex=${(seconds + 86_400).toString(16)}&is=${seconds.toString(16)}&hm=${task.hash.replace(/-/g, '')}&`;
+		return `${base}/video/${task.id}/0_${index}.${extension}?${query}`;
 	}
 
 	private later(ms: number, fn: () => void): void {

@@ -22,7 +22,14 @@ export type TaskAction =
 	| 'BLEND'
 	| 'PAN'
 	| 'ZOOM'
-	| 'INPAINT';
+	| 'INPAINT'
+	// trueai's names: /mj/submit/video and Animate / Extend make VIDEO; /mj/submit/edits EDIT,
+	// /mj/submit/retexture RETEXTURE, /mj/submit/shorten SHORTEN. Upscaling one video of a
+	// VIDEO batch (video_virtual_upscale) is an UPSCALE, as trueai records it.
+	| 'VIDEO'
+	| 'EDIT'
+	| 'RETEXTURE'
+	| 'SHORTEN';
 
 export type FaultTarget = 'submit' | 'fetch' | 'list' | 'image' | 'any';
 export type FaultKind =
@@ -84,6 +91,11 @@ export interface EmulatorOptions {
 	faults: FaultRule[];
 	/** Request bodies above this get HTTP 413. */
 	maxBodyBytes: number;
+	/**
+	 * Serve every mp4 padded to this many bytes (a trailing `free` box, still playable),
+	 * streamed without holding it in memory: for memory benchmarks. Unset: the small fixtures.
+	 */
+	videoSizeBytes?: number;
 	/** One line per request and hook errors; silent by default. */
 	logger?: (line: string) => void;
 }
@@ -94,9 +106,15 @@ export type RequestKind =
 	| 'submit-modal'
 	| 'submit-blend'
 	| 'submit-describe'
+	| 'submit-video'
+	| 'submit-edits'
+	| 'submit-shorten'
+	| 'submit-upload'
 	| 'fetch'
 	| 'list'
 	| 'image'
+	/** An mp4 download; the `image` fault target hits it too. */
+	| 'video'
 	| 'seed'
 	| 'other';
 
@@ -122,9 +140,16 @@ export type Picture =
 	| { kind: 'grid'; width: number; height: number }
 	| { kind: 'single'; width: number; height: number; colour: number }
 	| { kind: 'upload'; body: Buffer; contentType: string }
-	| { kind: 'link'; url: string };
+	| { kind: 'link'; url: string }
+	/**
+	 * A VIDEO batch (or, upscaled, the one video picked): `videos` are the fixture numbers
+	 * (0..3, see videos.ts) of the mp4s served, in order.
+	 */
+	| { kind: 'video'; videos: number[]; upscaled: boolean }
+	/** SHORTEN: text only. */
+	| { kind: 'shorten' };
 
-export type ModalKind = 'inpaint' | 'customZoom' | 'remix' | 'picReader';
+export type ModalKind = 'inpaint' | 'customZoom' | 'remix' | 'picReader' | 'animate' | 'promptAnalyzer';
 
 export interface EmulatedTask {
 	id: string;
@@ -140,6 +165,14 @@ export interface EmulatedTask {
 	finishTime: number;
 	imageUrl: string;
 	imageUrls?: Array<{ url: string; thumbnail: string }>;
+	/** Finished video tasks (VIDEO, and UPSCALE of a video): the first mp4. */
+	videoUrl?: string;
+	/** One per video of the batch (trueai's shape). */
+	videoUrls?: Array<{ url: string; thumbnail: string }>;
+	/** Seconds, and frames, of the served mp4 (the fixtures: 1 s, 24 frames). */
+	videoDuration?: number;
+	frameCount?: number;
+	contentType?: string;
 	failReason: string;
 	buttons: TaskButton[];
 	properties: Record<string, unknown>;
@@ -163,6 +196,10 @@ export interface EmulatedTask {
 	seed: string;
 	/** For DESCRIBE: the four suggested prompts. */
 	describePrompts?: string[];
+	/** For SHORTEN: the five shortened prompts. */
+	shortenPrompts?: string[];
+	/** For video tasks: what goes around the prompt in promptEn (first frame; --video, --motion ...). */
+	videoCommand?: { before: string; after: string };
 }
 
 export interface Emulator {

@@ -34,6 +34,7 @@ import {
 
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
+import { registeredOperations } from '../../nodes/Midjourney/operations';
 import { BASE_NODE_STAND_INS } from './baseNodes';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -299,7 +300,13 @@ export function chain(...nodes: Array<Omit<INode, 'id' | 'position' | 'typeVersi
 }
 
 /** A Midjourney node for `chain`, with the test credential attached. */
+/**
+ * A Midjourney node. Tests name the operation; its resource is looked up in
+ * the registry unless given (an unregistered operation keeps none, and fails).
+ */
 export function midjourneyNode(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
+	const registered = registeredOperations().find((entry) => entry.operation === parameters.operation);
+	if (registered && parameters.resource === undefined) parameters = { resource: registered.resource, ...parameters };
 	return {
 		id: name,
 		name,

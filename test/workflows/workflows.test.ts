@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { decodePng } from '../../nodes/Midjourney/engine/png';
+import { decodePng } from '../../nodes/Midjourney/images/png';
 import { QUARTER_COLOURS } from '../emulator';
 import { PACKAGE_NODE_TYPE, binaryBuffer, runWorkflow } from '../harness';
 import { FAST, useEmulator } from '../nodes/Midjourney/emulatorSetup';

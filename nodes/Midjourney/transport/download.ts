@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { MidjourneyError, settle } from '../engine/errors';
-import { CREDENTIAL_TYPE, networkErrorCode } from './api';
+import { MidjourneyError, cancelledError, settle } from '../model/errors';
+import { CREDENTIAL_TYPE, networkErrorCode } from './n8nHttp';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -41,7 +41,7 @@ export async function downloadFile(
 	if (!sent.ok) {
 		const code = networkErrorCode(sent.error) ?? 'EUNKNOWN';
 		if (code === 'ERR_CANCELED' || ctx.getExecutionCancelSignal()?.aborted) {
-			throw new MidjourneyError('cancelled', 'The execution was cancelled');
+			throw cancelledError();
 		}
 		throw new MidjourneyError('unavailable', `Downloading ${what} failed (${code})`, {
 			description: `Could not download ${url}.`,

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { encodePng } from '../../../nodes/Midjourney/engine/png';
+import { encodePng } from '../../../nodes/Midjourney/images/png';
 import type { RunningWorkflow, WorkflowResult } from '../../harness';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';

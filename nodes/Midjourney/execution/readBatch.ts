@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { readItemSettings } from '../operations/shared/settings';
+import type { ReadOperation } from '../operations/types';
+import type { MidjourneyClient } from '../transport/client';
+import type { ItemResult } from './itemResult';
+import { buildTaskItems } from './outputItems';
+
+/** A read operation (Fetch): its tasks per item → each item's output, as a finished task would give. */
+export async function runReadBatch(
+	ctx: IExecuteFunctions,
+	operation: ReadOperation,
+	client: MidjourneyClient,
+	baseUrl: string,
+): Promise<ItemResult[]> {
+	const results: ItemResult[] = [];
+	for (const { itemIndex, tasks, error } of await operation.read(ctx, client)) {
+		if (error !== undefined || !tasks) {
+			results.push({ itemIndex, error });
+			continue;
+		}
+		try {
+			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false });
+			const items: INodeExecutionData[] = [];
+			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, task, settings, baseUrl)));
+			results.push({ itemIndex, items });
+		} catch (buildError) {
+			results.push({ itemIndex, error: buildError });
+		}
+	}
+	return results;
+}

@@ -1,0 +1,172 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { MidjourneyError, attachTaskId, settle } from '../model/errors';
+import { mapTask } from '../model/outputMapper';
+import { readItemSettings, readMaxConcurrency, type ItemSettings } from '../operations/shared/settings';
+import type { SubmitOperation } from '../operations/types';
+import { isTransientError, type MidjourneyClient } from '../transport/client';
+import { TaskPoller } from '../waiting/poller';
+import { mapWithConcurrency, runJobs, type JobOutcome, type TaskJob } from '../waiting/runner';
+import type { ItemResult } from './itemResult';
+import { SubmitLedger } from './submitLedger';
+import { buildTaskItems } from './outputItems';
+
+/**
+ * The batch pipeline of a submit operation: read and check every item, submit
+ * with bounded concurrency, wait for all tasks together, then each item's
+ * output (or error, always with its task id) in input order.
+ */
+
+/** Items whose input is read and checked in parallel (parent look-ups, downloads). */
+const PREPARE_CONCURRENCY = 4;
+
+export async function runSubmitBatch(
+	ctx: IExecuteFunctions,
+	operation: SubmitOperation,
+	client: MidjourneyClient,
+	baseUrl: string,
+	sleep: (ms: number) => Promise<void>,
+): Promise<ItemResult[]> {
+	const inputs = ctx.getInputData();
+	const ledger = new SubmitLedger(ctx);
+	// A loop runs the node again with new items: each run keeps its own ledger entries.
+	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
+	const scope = { submits: true, takesBot: operation.takesBot };
+
+	// 1. Read and check every item before anything is submitted.
+	const prepared = await mapWithConcurrency(inputs, PREPARE_CONCURRENCY, async (_, itemIndex) => {
+		try {
+			const settings = readItemSettings(ctx, itemIndex, scope);
+			const ledgered = ledger.forItem(runIndex, itemIndex);
+			const submit = await operation.prepare({
+				ctx,
+				itemIndex,
+				client,
+				settings,
+				baseUrl,
+				submit: async (endpoint, body, deadline) =>
+					await ledgered(endpoint, body, async () => await client.submit(endpoint, body, settings.speed, deadline)),
+			});
+			return { itemIndex, settings, submit };
+		} catch (error) {
+			return { itemIndex, error };
+		}
+	});
+	const firstBadItem = prepared.find((entry) => 'error' in entry);
+	if (firstBadItem && !ctx.continueOnFail()) {
+		return [{ itemIndex: firstBadItem.itemIndex, error: firstBadItem.error }];
+	}
+
+	// 2. Submit with bounded concurrency and wait for all tasks together.
+	const jobs: TaskJob[] = [];
+	const settingsByItem = new Map<number, ItemSettings>();
+	for (const entry of prepared) {
+		if (!('submit' in entry) || !entry.settings || !entry.submit) continue;
+		settingsByItem.set(entry.itemIndex, entry.settings);
+		jobs.push({
+			itemIndex: entry.itemIndex,
+			submit: entry.submit,
+			waitForCompletion: entry.settings.waitForCompletion,
+			timeoutMs: entry.settings.timeoutMs,
+			initialDelayMs: entry.settings.initialDelayMs,
+		});
+	}
+	const limit = await settle(async () => readMaxConcurrency(ctx, jobs.map((job) => job.itemIndex)));
+	if (!limit.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: limit.error }];
+	// One poller per Poll Interval in use: each item is checked as often as it asks, and
+	// the items that ask alike are read together in one request.
+	const pollers = new Map<number, TaskPoller>();
+	const pollerFor = (job: TaskJob) => {
+		const intervalMs = settingsByItem.get(job.itemIndex)!.pollIntervalMs;
+		let poller = pollers.get(intervalMs);
+		if (!poller) {
+			poller = new TaskPoller(
+				{ fetchTasks: async (ids) => await client.fetchTasksOnce(ids), sleep, isTransient: isTransientError },
+				{ intervalMs },
+			);
+			pollers.set(intervalMs, poller);
+		}
+		return poller;
+	};
+	const signal = ctx.getExecutionCancelSignal();
+	const outcomes = await runJobs(jobs, {
+		concurrency: limit.value,
+		pollerFor,
+		isCancelled: () => signal?.aborted === true,
+	});
+	const outcomeByItem = new Map(outcomes.map((outcome) => [outcome.itemIndex, outcome]));
+
+	// 3. Outputs in input order.
+	const results: ItemResult[] = [];
+	for (const entry of prepared) {
+		const outcome = outcomeByItem.get(entry.itemIndex);
+		const settings = settingsByItem.get(entry.itemIndex);
+		if (!outcome || !settings) {
+			results.push({ itemIndex: entry.itemIndex, error: 'error' in entry ? entry.error : undefined });
+			continue;
+		}
+		results.push(await outcomeToResult(ctx, outcome, settings, baseUrl));
+	}
+	return results;
+}
+
+/** A finished, failed or timed-out task → the item's output or error (always with the task id). */
+async function outcomeToResult(
+	ctx: IExecuteFunctions,
+	outcome: JobOutcome,
+	settings: ItemSettings,
+	baseUrl: string,
+): Promise<ItemResult> {
+	const { itemIndex } = outcome;
+	if (!outcome.ok) {
+		// Created, then lost while waiting (cancel, auth change): keep the id with the error.
+		const { error, submitted } = outcome;
+		return { itemIndex, error: submitted ? attachTaskId(error, submitted.taskId) : error };
+	}
+	const { task, submitted } = outcome;
+	const taskId = String(task.id ?? submitted.taskId);
+	const extra = submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {};
+	if (outcome.timedOut) {
+		const seconds = Math.round(settings.timeoutMs / 1000);
+		if (settings.onTimeout === 'returnTask') {
+			return {
+				itemIndex,
+				items: [{ json: { ...mapTask({ ...task, id: taskId }), timedOut: true }, pairedItem: { item: itemIndex } }],
+			};
+		}
+		return {
+			itemIndex,
+			error: new MidjourneyError(
+				'timeout',
+				`Task ${taskId} did not finish within ${seconds} s (last status ${task.status ?? 'unknown'}, ${task.progress || '0%'})`,
+				{
+					taskId,
+					status: task.status,
+					progress: task.progress,
+					description:
+						`The task keeps running on the server. Pick it up later with the Fetch operation and Task ID ${taskId}, ` +
+						'or raise the Timeout option (or set On Timeout to "Return Task As Is").' +
+						(outcome.lastError ? ` Last error while checking: ${outcome.lastError}` : ''),
+				},
+			),
+		};
+	}
+	if (task.status === 'FAILURE' || task.status === 'CANCEL') {
+		const reason = task.failReason || (task.status === 'CANCEL' ? 'cancelled' : 'no reason given');
+		return {
+			itemIndex,
+			error: new MidjourneyError('taskFailed', `Midjourney task ${taskId} failed: ${reason}`, {
+				taskId,
+				status: task.status,
+				progress: task.progress,
+				task: mapTask(task),
+				description:
+					'Midjourney could not finish the task. Change the prompt if it was moderated, or try again.',
+			}),
+		};
+	}
+	const built = await settle(
+		async () => await buildTaskItems(ctx, itemIndex, { ...task, id: taskId }, settings, baseUrl, extra),
+	);
+	return built.ok ? { itemIndex, items: built.value } : { itemIndex, error: attachTaskId(built.error, taskId) };
+}

@@ -1,0 +1,22 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * What an AI agent gets back when the node runs as a tool: short, and only
+ * what a language model can act on (ids, URLs, the labels it can press next).
+ */
+export function compactTask(item: IDataObject): IDataObject {
+	const actions = Array.isArray(item.actions) ? (item.actions as Array<{ label?: string }>) : [];
+	const compact: IDataObject = {
+		taskId: item.taskId,
+		status: item.status,
+		progress: item.progress,
+		imageUrl: item.imageUrl,
+		imageUrls: item.imageUrls,
+		prompts: item.prompts,
+		failReason: item.failReason,
+		error: item.error,
+		availableActions: actions.map((action) => action.label).filter(Boolean),
+	};
+	for (const key of Object.keys(compact)) if (compact[key] === undefined) delete compact[key];
+	return compact;
+}

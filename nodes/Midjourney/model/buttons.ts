@@ -1,0 +1,163 @@
+/**
+ * Midjourney buttons: a stable key per button, lookup by what a user types,
+ * and the split into output fields. Keys come from the customId pattern
+ * first (stable across MJ versions and localised labels), then the label.
+ *
+ * | button | key |
+ * | --- | --- |
+ * | U1..U4, V1..V4 | `U1`..`U4`, `V1`..`V4` |
+ * | 🔄 | `reroll` |
+ * | Upscale (Subtle) / (Creative) | `upscaleSubtle` / `upscaleCreative` |
+ * | Upscale (2x) / (4x) (v5) | `upscale2x` / `upscale4x` |
+ * | Vary (Subtle) / (Strong) / (Region) | `varySubtle` / `varyStrong` / `varyRegion` |
+ * | Zoom Out 2x / 1.5x | `zoomOut2x` / `zoomOut1_5x` (the dot becomes an underscore) |
+ * | Custom Zoom | `customZoom` |
+ * | ⬅️ ➡️ ⬆️ ⬇️ | `panLeft` `panRight` `panUp` `panDown` |
+ * | Animate (High / Low motion) | `animateHigh` / `animateLow` |
+ * | Describe's 1️⃣..4️⃣ / 🔄 | `imagine1`..`imagine4` / `describeRetry` |
+ * | anything else | camelCase of the label (`Make Square` → `makeSquare`) |
+ */
+
+export interface MjButton {
+	customId: string;
+	emoji?: string;
+	label?: string;
+	type?: number;
+	style?: number;
+}
+
+export interface ActionEntry {
+	label: string;
+	key: string;
+	customId: string;
+	needsModal: boolean;
+}
+
+const CUSTOM_ID_KEYS: Array<[RegExp, (match: RegExpExecArray) => string]> = [
+	[/^MJ::JOB::upsample::([1-4])::/i, (m) => `U${m[1]}`],
+	[/^MJ::JOB::variation::([1-4])::/i, (m) => `V${m[1]}`],
+	[/^MJ::JOB::reroll::/i, () => 'reroll'],
+	[/^MJ::JOB::upsample_v\w*?_2x_subtle::/i, () => 'upscaleSubtle'],
+	[/^MJ::JOB::upsample_v\w*?_2x_creative::/i, () => 'upscaleCreative'],
+	[/^MJ::JOB::upsample_v5_2x::/i, () => 'upscale2x'],
+	[/^MJ::JOB::upsample_v5_4x::/i, () => 'upscale4x'],
+	[/^MJ::JOB::low_variation::/i, () => 'varySubtle'],
+	[/^MJ::JOB::high_variation::/i, () => 'varyStrong'],
+	[/^MJ::Inpaint::/i, () => 'varyRegion'],
+	[/^MJ::Outpaint::50::/i, () => 'zoomOut2x'],
+	[/^MJ::Outpaint::75::/i, () => 'zoomOut1_5x'],
+	[/^MJ::CustomZoom::/i, () => 'customZoom'],
+	[/^MJ::JOB::pan_(left|right|up|down)::/i, (m) => `pan${capitalise(m[1].toLowerCase())}`],
+	[/^MJ::JOB::animate_(high|low)::/i, (m) => `animate${capitalise(m[1].toLowerCase())}`],
+	[/^MJ::Job::PicReader::([1-4])/i, (m) => `imagine${m[1]}`],
+	[/^MJ::Picread::Retry/i, () => 'describeRetry'],
+];
+
+/** Buttons that always open a dialog (MODAL) before the task runs. */
+const MODAL_PATTERNS = [/^MJ::Inpaint::/i, /^MJ::CustomZoom::/i];
+
+/** Words a user may type for buttons whose label is only an emoji. */
+const ALIASES: Record<string, string> = {
+	reroll: 'reroll',
+	redo: 'reroll',
+	'🔄': 'reroll',
+	left: 'panLeft',
+	right: 'panRight',
+	up: 'panUp',
+	down: 'panDown',
+	panleft: 'panLeft',
+	panright: 'panRight',
+	panup: 'panUp',
+	pandown: 'panDown',
+	'⬅': 'panLeft',
+	'➡': 'panRight',
+	'⬆': 'panUp',
+	'⬇': 'panDown',
+};
+
+function capitalise(word: string): string {
+	return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function camelCase(text: string): string {
+	const words = text
+		.replace(/(\d)\.(\d)/g, '$1_$2')
+		.split(/[^A-Za-z0-9_]+/)
+		.filter(Boolean);
+	return words
+		.map((word, index) => (index === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : capitalise(word)))
+		.join('');
+}
+
+export function buttonKey(button: MjButton): string {
+	for (const [pattern, key] of CUSTOM_ID_KEYS) {
+		const match = pattern.exec(button.customId ?? '');
+		if (match) return key(match);
+	}
+	const fromLabel = camelCase(button.label ?? '');
+	if (fromLabel) return fromLabel;
+	const action = /^MJ::(?:JOB::)?([A-Za-z_]+)/i.exec(button.customId ?? '')?.[1];
+	return camelCase((action ?? button.emoji ?? 'button').replace(/_/g, ' ')) || 'button';
+}
+
+export function needsModal(customId: string): boolean {
+	return MODAL_PATTERNS.some((pattern) => pattern.test(customId));
+}
+
+/** The label a person sees: the label, or the emoji of an emoji-only button. */
+export function displayLabel(button: MjButton): string {
+	return button.label?.trim() || button.emoji?.trim() || buttonKey(button);
+}
+
+/** Case, spaces and the emoji variation selector do not matter. */
+function normalise(text: string): string {
+	return text.replace(/\uFE0F/g, '').replace(/\s+/g, '').toLowerCase();
+}
+
+/**
+ * The button the user means: by label, emoji or key (exact, after
+ * normalising), then by alias; a raw customId (containing `::`) exactly.
+ */
+export function findButton(buttons: MjButton[], wanted: string): MjButton | undefined {
+	const text = wanted.trim();
+	if (text === '') return undefined;
+	if (text.includes('::')) return buttons.find((button) => button.customId === text);
+	const target = normalise(text);
+	const direct = buttons.find(
+		(button) =>
+			(button.label && normalise(button.label) === target) ||
+			(button.emoji && normalise(button.emoji) === target) ||
+			normalise(buttonKey(button)) === target,
+	);
+	if (direct) return direct;
+	const alias = ALIASES[target];
+	return alias ? buttons.find((button) => buttonKey(button) === alias) : undefined;
+}
+
+/** "U1, U2, U3, U4, 🔄 (reroll), V1, …" for error messages. */
+export function formatAvailableButtons(buttons: MjButton[]): string {
+	return buttons
+		.map((button) => {
+			const label = displayLabel(button);
+			const key = buttonKey(button);
+			return button.label?.trim() ? label : `${label} (${key})`;
+		})
+		.join(', ');
+}
+
+/** Every button as a field (key → customId) and as an action entry, in the server's order. */
+export function splitButtons(buttons: MjButton[] | undefined): {
+	fields: Record<string, string>;
+	actions: ActionEntry[];
+} {
+	const fields: Record<string, string> = {};
+	const actions: ActionEntry[] = [];
+	for (const button of buttons ?? []) {
+		if (!button || typeof button.customId !== 'string') continue;
+		let key = buttonKey(button);
+		for (let suffix = 2; key in fields; suffix++) key = `${buttonKey(button)}_${suffix}`;
+		fields[key] = button.customId;
+		actions.push({ label: displayLabel(button), key, customId: button.customId, needsModal: needsModal(button.customId) });
+	}
+	return { fields, actions };
+}

@@ -1,0 +1,112 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { splitButtons } from './buttons';
+import { parseProgress, type MjTask } from './task';
+
+/**
+ * The output mapper: a task as the server returns it → the documented item.
+ *
+ * Item shape (keys in this order; absent values are left out):
+ * - `taskId` (string, always), `status`, `progress` ("45%"), `progressPercent` (45),
+ *   `action`, `prompt`, `promptEn`, `description`, `state`, `failReason`,
+ * - `imageUrl`, `imageUrls` (URL strings, when the server gives the 4 pictures), `parentTaskId`,
+ * - `submitTime`, `startTime`, `finishTime` (epoch ms) and `submittedAt`, `startedAt`, `finishedAt` (ISO),
+ * - one field per button, holding its customId: `U1`..`U4`, `reroll`, `V1`..`V4`,
+ *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see buttons.ts),
+ * - `actions`: `[{ label, key, customId, needsModal }]`, `buttons` (raw),
+ * - Describe: `prompts` (four clean strings) and `promptsText` (raw),
+ * - `finalPrompt`, `botType`, `seed`, `width`, `height`, `videoUrl` when present.
+ */
+
+/** Splits Describe's "1️⃣ first …\n\n2️⃣ second …" into clean prompts. */
+export function parseDescribePrompts(text: string): string[] {
+	const marker = /(?:^|\n)\s*(?:[1-9]\uFE0F?\u20E3|[1-9][.)])\s*/g;
+	return text
+		.replace(/\r\n?/g, '\n')
+		.split(marker)
+		.map((part) => part.replace(/\s+/g, ' ').trim())
+		.filter((part) => part !== '');
+}
+
+function pictureUrls(task: MjTask): string[] {
+	return (task.imageUrls ?? [])
+		.map((entry) => (typeof entry === 'string' ? entry : entry?.url))
+		.filter((url): url is string => typeof url === 'string' && url !== '');
+}
+
+function isoTime(epochMs: unknown): string | undefined {
+	return typeof epochMs === 'number' && epochMs > 0 ? new Date(epochMs).toISOString() : undefined;
+}
+
+export function mapTask(task: MjTask): IDataObject {
+	const properties = task.properties ?? {};
+	const { fields, actions: buttonActions } = splitButtons(task.buttons);
+	const taskId = task.id === undefined || task.id === null ? undefined : String(task.id);
+	// Each entry carries its task id, so that after a Split Out on `actions`
+	// every item alone is enough for the next Action node to press it.
+	const actions = buttonActions.map((action) => ({ ...action, taskId }));
+	const urls = pictureUrls(task);
+	const item: IDataObject = {
+		taskId,
+		status: task.status,
+		progress: task.progress,
+		progressPercent: parseProgress(task.progress, task.status),
+		action: task.action,
+		prompt: task.prompt,
+		promptEn: task.promptEn,
+		description: task.description,
+		state: task.state,
+		failReason: task.failReason || undefined,
+		imageUrl: task.imageUrl || undefined,
+		imageUrls: urls.length ? urls : undefined,
+		parentTaskId: task.parentId ?? (properties.parentId as string | undefined),
+		submitTime: task.submitTime,
+		startTime: task.startTime,
+		finishTime: task.finishTime,
+		submittedAt: isoTime(task.submitTime),
+		startedAt: isoTime(task.startTime),
+		finishedAt: isoTime(task.finishTime),
+		...fields,
+		actions,
+		buttons: task.buttons ?? [],
+	};
+	if (task.action === 'DESCRIBE') {
+		const text = String(properties.finalPrompt ?? task.promptEn ?? task.prompt ?? '');
+		item.prompts = parseDescribePrompts(text);
+		item.promptsText = text;
+	}
+	item.finalPrompt = properties.finalPrompt as string | undefined;
+	item.botType = task.botType ?? (properties.botType as string | undefined);
+	for (const extra of ['seed', 'width', 'height', 'videoUrl'] as const) item[extra] = task[extra];
+	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+	return item;
+}
+
+/** A 2x2 grid: a task with U1..U4. */
+export function isGridTask(task: MjTask): boolean {
+	const keys = new Set(Object.keys(splitButtons(task.buttons).fields));
+	return ['U1', 'U2', 'U3', 'U4'].every((key) => keys.has(key));
+}
+
+/**
+ * One item per picture of a grid: index 1-4 (Midjourney's order: top-left,
+ * top-right, bottom-left, bottom-right), the picture's own URL when the
+ * server gives one, and that picture's U and V customIds.
+ */
+export function gridPictureItems(task: MjTask): IDataObject[] {
+	const base = mapTask(task);
+	const urls = pictureUrls(task);
+	return [1, 2, 3, 4].map((index) => {
+		const item: IDataObject = {
+			...base,
+			index,
+			// Only a URL of this very picture: without one, the item carries the cut picture as binary.
+			imageUrl: urls[index - 1],
+			gridImageUrl: task.imageUrl,
+			U: base[`U${index}`],
+			V: base[`V${index}`],
+		};
+		for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+		return item;
+	});
+}

@@ -1,0 +1,42 @@
+import { MidjourneyError } from '../../model/errors';
+import { imageSourceFields, readImageList } from '../shared/imageSource';
+import { commonSubmitFields } from '../shared/settings';
+import type { SubmitOperation } from '../types';
+
+export const MIN_BLEND_IMAGES = 2;
+export const MAX_BLEND_IMAGES = 5;
+
+export const blend: SubmitOperation = {
+	kind: 'submit',
+	displayName: 'Blend',
+	action: 'Blend 2 to 5 images',
+	description: 'Blend 2 to 5 images into a new 2x2 grid',
+	endpoint: 'blend',
+	takesBot: true,
+	fields: [
+		...imageSourceFields({ optional: false, multiple: true, what: '2 to 5 images to blend' }),
+		{
+			displayName: 'Dimensions',
+			name: 'dimensions',
+			type: 'options',
+			default: 'SQUARE',
+			options: [
+				{ name: 'Portrait (2:3)', value: 'PORTRAIT' },
+				{ name: 'Square (1:1)', value: 'SQUARE' },
+				{ name: 'Landscape (3:2)', value: 'LANDSCAPE' },
+			],
+			description: 'The aspect ratio of the blended image',
+		},
+	],
+	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+		const images = await readImageList(ctx, itemIndex, baseUrl, 'images to blend');
+		if (images.length < MIN_BLEND_IMAGES || images.length > MAX_BLEND_IMAGES) {
+			throw new MidjourneyError('input', `Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`, {
+				description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
+			});
+		}
+		const dimensions = String(ctx.getNodeParameter('dimensions', itemIndex, 'SQUARE'));
+		const body = { base64Array: images, dimensions, ...commonSubmitFields(settings) };
+		return async (deadline) => await submit(blend.endpoint, body, deadline);
+	},
+};

@@ -1,0 +1,18 @@
+import { imageSourceFields, readSingleImage } from '../shared/imageSource';
+import { commonSubmitFields } from '../shared/settings';
+import type { SubmitOperation } from '../types';
+
+export const describe: SubmitOperation = {
+	kind: 'submit',
+	displayName: 'Describe',
+	action: 'Describe an image as prompts',
+	description: 'Get four suggested prompts for an image',
+	endpoint: 'describe',
+	takesBot: true,
+	fields: [...imageSourceFields({ optional: false, multiple: false, what: 'image to describe' })],
+	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+		const image = await readSingleImage(ctx, itemIndex, baseUrl, 'image to describe');
+		const body = { ...image, ...commonSubmitFields(settings) };
+		return async (deadline) => await submit(describe.endpoint, body, deadline);
+	},
+};

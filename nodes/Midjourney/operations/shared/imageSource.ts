@@ -1,0 +1,219 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseDataUri } from '../../images/format';
+import {
+	checkImageSize,
+	checkTotalSize,
+	imageBytesToDataUri,
+	splitImageList,
+	splitPropertyNames,
+	toImageReference,
+	type ImageReference,
+} from '../../images/inputChecks';
+import { MidjourneyError, settle } from '../../model/errors';
+import { downloadFile } from '../../transport/download';
+
+/**
+ * Image inputs with n8n context: reads the item's binary properties through
+ * n8n's helpers (so filesystem and S3 binary modes work), downloads URLs, and
+ * returns checked data URIs.
+ */
+
+export type ImageSource = 'none' | 'url' | 'binary';
+
+/** The "Image Source / Image URLs / Binary Properties" trio of an operation. */
+export function imageSourceFields(options: { optional: boolean; multiple: boolean; what: string }): INodeProperties[] {
+	const sources = [
+		{ name: 'URL or Data URI', value: 'url' },
+		{ name: 'Binary Property', value: 'binary', description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)' },
+	];
+	const description = `Where the ${options.what} come${options.multiple ? '' : 's'} from`;
+	const sourceField: INodeProperties = options.optional
+		? {
+				displayName: 'Image Source',
+				name: 'imageSource',
+				type: 'options',
+				default: 'none',
+				options: [{ name: 'None', value: 'none' }, ...sources],
+				description,
+			}
+		: {
+				displayName: 'Image Source',
+				name: 'imageSource',
+				type: 'options',
+				default: 'url',
+				options: sources,
+				description,
+			};
+	return [
+		sourceField,
+		options.multiple
+			? {
+					displayName: 'Image URLs',
+					name: 'imageUrls',
+					type: 'string',
+					typeOptions: { rows: 3 },
+					default: '',
+					required: !options.optional,
+					placeholder: 'https://example.com/a.png\nhttps://example.com/b.jpg',
+					description:
+						'One http(s) URL or data URI per line (or an expression returning an array). URLs are downloaded and sent as data URIs.',
+					displayOptions: { show: { imageSource: ['url'] } },
+				}
+			: {
+					displayName: 'Image URL',
+					name: 'imageUrl',
+					type: 'string',
+					default: '',
+					required: true,
+					placeholder: 'https://example.com/product.jpg',
+					description: 'An http(s) URL (sent as a link) or a data URI',
+					displayOptions: { show: { imageSource: ['url'] } },
+				},
+		options.multiple
+			? {
+					displayName: 'Input Binary Fields',
+					name: 'binaryPropertyNames',
+					type: 'string',
+					default: 'data',
+					required: true,
+					placeholder: 'data, data2',
+					description:
+						'Names of the binary properties holding the images, separated by commas, or * for all binary properties of the item',
+					displayOptions: { show: { imageSource: ['binary'] } },
+				}
+			: {
+					displayName: 'Input Binary Field',
+					name: 'binaryPropertyName',
+					type: 'string',
+					default: 'data',
+					required: true,
+					description: 'Name of the binary property holding the image',
+					displayOptions: { show: { imageSource: ['binary'] } },
+				},
+	];
+}
+
+function itemLabel(itemIndex: number, what: string): string {
+	return `${what} of item ${itemIndex}`;
+}
+
+/** Reads one binary property of the item as a checked data URI. */
+export async function binaryPropertyToDataUri(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	what: string,
+): Promise<string> {
+	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	if (!binary[property]) {
+		const present = Object.keys(binary);
+		throw new MidjourneyError('input', `Item ${itemIndex} has no binary property "${property}" for the ${what}`, {
+			description: present.length
+				? `Its binary properties are: ${present.join(', ')}. Set the field name to one of them.`
+				: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
+		});
+	}
+	const label = `Binary property "${property}" of item ${itemIndex}`;
+	const stored = binary[property].id;
+	if (stored) {
+		// Kept outside the item (filesystem or S3 mode): refuse an oversized file before reading it.
+		const metadata = await settle(async () => await ctx.helpers.getBinaryMetadata(stored));
+		if (metadata.ok) checkImageSize(metadata.value.fileSize, label);
+	}
+	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	return imageBytesToDataUri(data, label);
+}
+
+/** A reference → a data URI (downloading URLs). */
+async function referenceToDataUri(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	reference: ImageReference,
+	baseUrl: string,
+	what: string,
+): Promise<string> {
+	if (reference.kind === 'binary') return await binaryPropertyToDataUri(ctx, itemIndex, reference.property, what);
+	if (reference.kind === 'dataUri') {
+		const parsed = parseDataUri(reference.value);
+		if (!parsed) {
+			throw new MidjourneyError('input', `A data URI for the ${itemLabel(itemIndex, what)} is not valid`, {
+				description: 'Expected data:image/<type>;base64,<data>.',
+			});
+		}
+		return imageBytesToDataUri(parsed.data, `A data URI for the ${itemLabel(itemIndex, what)}`);
+	}
+	const file = await downloadFile(ctx, reference.url, baseUrl, `the ${itemLabel(itemIndex, what)} (${reference.url})`);
+	return imageBytesToDataUri(file.data, `The image at ${reference.url} (item ${itemIndex})`);
+}
+
+/**
+ * The images an operation sends as `base64Array`, from the item's
+ * imageSource / imageUrls / binaryPropertyNames parameters.
+ */
+export async function readImageList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	what: string,
+): Promise<string[]> {
+	const source = ctx.getNodeParameter('imageSource', itemIndex, 'none') as ImageSource;
+	let references: ImageReference[] = [];
+	if (source === 'url') {
+		references = splitImageList(ctx.getNodeParameter('imageUrls', itemIndex, '')).map((entry) =>
+			toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`),
+		);
+	} else if (source === 'binary') {
+		const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
+		references = splitPropertyNames(ctx.getNodeParameter('binaryPropertyNames', itemIndex, 'data'), available).map(
+			(property) => ({ kind: 'binary', property }),
+		);
+		if (references.length === 0) {
+			throw new MidjourneyError('input', `Item ${itemIndex} has no binary data for the ${what}`, {
+				description: 'Connect a node that outputs files, or choose URL as the Image Source.',
+			});
+		}
+	}
+	const dataUris: string[] = [];
+	for (const reference of references) {
+		dataUris.push(await referenceToDataUri(ctx, itemIndex, reference, baseUrl, what));
+	}
+	checkTotalSize(dataUris);
+	return dataUris;
+}
+
+/** Describe's single image: a URL is passed as `link`, anything else as `base64`. */
+export async function readSingleImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	what: string,
+): Promise<{ link: string } | { base64: string }> {
+	const source = ctx.getNodeParameter('imageSource', itemIndex, 'url') as ImageSource;
+	if (source === 'binary') {
+		const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+		return { base64: await binaryPropertyToDataUri(ctx, itemIndex, property, what) };
+	}
+	const entry = String(ctx.getNodeParameter('imageUrl', itemIndex, '') ?? '').trim();
+	if (entry === '') {
+		throw new MidjourneyError('input', `Image URL is empty for item ${itemIndex}`, {
+			description: 'Give the URL or data URI of the image to describe.',
+		});
+	}
+	const reference = toImageReference(entry, `Image URL of item ${itemIndex}`);
+	if (reference.kind === 'url') return { link: reference.url };
+	return { base64: await referenceToDataUri(ctx, itemIndex, reference, baseUrl, what) };
+}
+
+/** The mask of a Modal (Vary (Region)): a URL or data URI string, or a binary property. */
+export async function readMask(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	mask: { url?: string; binaryProperty?: string },
+): Promise<string | undefined> {
+	if (mask.binaryProperty) return await binaryPropertyToDataUri(ctx, itemIndex, mask.binaryProperty, 'mask');
+	if (!mask.url) return undefined;
+	const reference = toImageReference(mask.url, `The mask of item ${itemIndex}`);
+	return await referenceToDataUri(ctx, itemIndex, reference, baseUrl, 'mask');
+}

@@ -1,0 +1,178 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/**
+ * Fields shared by several operations: Wait for Completion and the Options
+ * collection (speed, bot, state, notifyHook, waiting, concurrency, output).
+ * Which operations show each one comes from the registry (../description.ts).
+ */
+
+export interface SharedFieldTargets {
+	/** operations that submit a task */
+	submit: string[];
+	/** operations that take the Bot option */
+	bot: string[];
+}
+
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+export const DEFAULT_TIMEOUT_SECONDS = 900;
+export const DEFAULT_MAX_CONCURRENCY = 10;
+
+export function waitForCompletionField(targets: SharedFieldTargets): INodeProperties {
+	return {
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to wait until the task has finished (SUCCESS, FAILURE, MODAL or CANCEL) and return the finished task. When off, the node returns the new task ID at once; use the Fetch operation later.',
+		displayOptions: { show: { operation: targets.submit } },
+	};
+}
+
+export function optionsCollection(targets: SharedFieldTargets): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Bot',
+				name: 'botType',
+				type: 'options',
+				default: 'MID_JOURNEY',
+				options: [
+					{ name: 'Midjourney', value: 'MID_JOURNEY' },
+					{ name: 'Niji', value: 'NIJI_JOURNEY', description: 'The anime-styled Niji bot' },
+				],
+				description: 'Which Midjourney bot runs the task',
+				displayOptions: { show: { '/operation': targets.bot } },
+			},
+			{
+				displayName: 'Download Image',
+				name: 'downloadImage',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to attach the finished task's image as binary data, ready for an upload node (WordPress, S3, Google Drive…)",
+			},
+			{
+				displayName: 'Initial Delay (Seconds)',
+				name: 'initialDelay',
+				type: 'number',
+				typeOptions: { minValue: -1 },
+				default: -1,
+				description:
+					'How long to wait before the first status check. -1 picks one to suit the speed mode (Turbo 5 s, Fast 10 s, Relax 30 s, account default 10 s), never longer than the Poll Interval times 6.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
+				displayName: 'Max Concurrent Tasks',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: DEFAULT_MAX_CONCURRENCY,
+				description:
+					'How many of the input items run at the same time (submitted and not yet finished). 1 runs them one after another. Accounts run about 3 at once and queue about 10 more.',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'Notify Hook URL',
+				name: 'notifyHook',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/webhook/midjourney',
+				description:
+					'A URL the server POSTs the task to on every status change (for example an n8n Webhook node). At most 2000 characters.',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				default: 'fail',
+				options: [
+					{
+						name: 'Fail',
+						value: 'fail',
+						description: 'Stop with an error that carries the task ID, its last status and progress',
+					},
+					{
+						name: 'Return Task As Is',
+						value: 'returnTask',
+						description: 'Output the task with its current status; pick it up later with Fetch',
+					},
+				],
+				description: 'What to do when the task has not finished within the Timeout',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				default: 'task',
+				options: [
+					{ name: 'One Item per Task', value: 'task' },
+					{
+						name: 'One Item per Grid Image',
+						value: 'gridImages',
+						description:
+							'For a 2x2 grid (Imagine, Variation, Reroll, Blend): four items, each with its index (1-4), its own image and its own U and V buttons',
+					},
+				],
+				description: 'How finished tasks become output items',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				description:
+					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
+				displayName: 'Put Image In Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'The name of the binary property the downloaded image is put in',
+			},
+			{
+				displayName: 'Speed',
+				name: 'speed',
+				type: 'options',
+				default: 'default',
+				options: [
+					{ name: 'Account Default', value: 'default', description: 'No prefix: the account default (Relax on CometAPI)' },
+					{ name: 'Fast', value: 'fast', description: 'About 30-60 s for a grid' },
+					{ name: 'Relax', value: 'relax', description: 'Cheaper, minutes per grid' },
+					{ name: 'Turbo', value: 'turbo', description: 'Fastest and most expensive' },
+				],
+				description: 'The generation speed mode, sent as the path prefix (/mj-fast, /mj-turbo, /mj-relax)',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'State',
+				name: 'state',
+				type: 'string',
+				default: '',
+				description:
+					'Any text (up to 255 characters) stored with the task and echoed back by Fetch and the notify hook, e.g. a post ID',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description:
+					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+		],
+	};
+}

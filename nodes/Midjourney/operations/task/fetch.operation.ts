@@ -1,0 +1,80 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { MidjourneyError } from '../../model/errors';
+import type { MjTask } from '../../model/task';
+import type { MidjourneyClient } from '../../transport/client';
+import type { ReadOperation, TaskReadResult } from '../types';
+
+/** "1, 2\n3" or [1, "2"] → ["1", "2", "3"], as text. */
+export function splitTaskIds(value: unknown): string[] {
+	const entries = Array.isArray(value) ? value : [value];
+	return entries
+		.flatMap((entry) => String(entry ?? '').split(/[\s,;]+/))
+		.map((id) => id.trim())
+		.filter((id) => id !== '');
+}
+
+/** Reads every item's tasks in one batched read. */
+async function read(ctx: IExecuteFunctions, client: MidjourneyClient): Promise<TaskReadResult[]> {
+	const requested = ctx.getInputData().map((_, itemIndex) => {
+		try {
+			const ids = splitTaskIds(ctx.getNodeParameter('taskIds', itemIndex, ''));
+			if (ids.length === 0) {
+				throw new MidjourneyError('input', `Task IDs is empty for item ${itemIndex}`, {
+					description: 'Map the taskId of a previous Midjourney node, e.g. {{ $json.taskId }}.',
+				});
+			}
+			return { itemIndex, ids };
+		} catch (error) {
+			return { itemIndex, ids: [] as string[], error };
+		}
+	});
+	const allIds = [...new Set(requested.flatMap((request) => request.ids))];
+	let tasks = new Map<string, MjTask>();
+	let readError: unknown;
+	try {
+		if (allIds.length === 1) {
+			// One id: the plain fetch endpoint, which every server has.
+			const task = await client.fetchTask(allIds[0]);
+			if (task) tasks.set(allIds[0], task);
+		} else if (allIds.length > 1) {
+			tasks = await client.fetchTasks(allIds);
+		}
+	} catch (error) {
+		readError = error;
+	}
+	return requested.map(({ itemIndex, ids, error }): TaskReadResult => {
+		if (error || readError) return { itemIndex, error: error ?? readError };
+		const missing = ids.find((id) => !tasks.has(id));
+		if (missing !== undefined) {
+			return {
+				itemIndex,
+				error: new MidjourneyError('notFound', `Task ${missing} was not found`, {
+					taskId: missing,
+					description: 'Check the ID: tasks are visible only to the API key that created them.',
+				}),
+			};
+		}
+		return { itemIndex, tasks: ids.map((id) => tasks.get(id)!) };
+	});
+}
+
+export const fetch: ReadOperation = {
+	kind: 'read',
+	displayName: 'Fetch',
+	action: 'Fetch tasks by ID',
+	description: 'Read the current state of one or more tasks by ID',
+	fields: [
+		{
+			displayName: 'Task IDs',
+			name: 'taskIds',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '={{ $json.taskId }}',
+			description:
+				'One task ID, or several separated by commas, spaces or new lines (or an expression returning an array). Each task becomes one output item. Several are read in one request.',
+		},
+	],
+	read,
+};

@@ -1,0 +1,79 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { readMask } from '../shared/imageSource';
+import { commonSubmitFields } from '../shared/settings';
+import { readTaskId, taskIdField } from '../shared/taskId';
+import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+
+const fields: INodeProperties[] = [
+	taskIdField('The ID of the task waiting in status MODAL (after Vary (Region) or Custom Zoom)'),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description:
+			'For Vary (Region): what to paint in the masked area. For Custom Zoom: the prompt with --zoom (1-2), e.g. "a wide beach --zoom 1.5 --ar 16:9".',
+	},
+	{
+		displayName: 'Mask Source',
+		name: 'maskSource',
+		type: 'options',
+		default: 'none',
+		options: [
+			{ name: 'None', value: 'none' },
+			{ name: 'URL or Data URI', value: 'url' },
+			{ name: 'Binary Property', value: 'binary' },
+		],
+		description: 'Vary (Region) needs a mask: a black image with the area to repaint in white',
+	},
+	{
+		displayName: 'Mask URL',
+		name: 'maskUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'data:image/png;base64,…',
+		description: 'An http(s) URL or data URI of the mask image',
+		displayOptions: { show: { maskSource: ['url'] } },
+	},
+	{
+		displayName: 'Mask Binary Field',
+		name: 'maskBinaryProperty',
+		type: 'string',
+		default: 'data',
+		description: 'Name of the binary property holding the mask image',
+		displayOptions: { show: { maskSource: ['binary'] } },
+	},
+];
+
+async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationInput): Promise<SubmitTask> {
+	const taskId = readTaskId(ctx, itemIndex);
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	const maskSource = ctx.getNodeParameter('maskSource', itemIndex, 'none') as string;
+	const maskBase64 = await readMask(ctx, itemIndex, baseUrl, {
+		url: maskSource === 'url' ? String(ctx.getNodeParameter('maskUrl', itemIndex, '')).trim() : undefined,
+		binaryProperty:
+			maskSource === 'binary' ? String(ctx.getNodeParameter('maskBinaryProperty', itemIndex, 'data')).trim() : undefined,
+	});
+	const { state, notifyHook } = commonSubmitFields(settings);
+	const body = {
+		taskId,
+		...(prompt ? { prompt } : {}),
+		...(maskBase64 ? { maskBase64 } : {}),
+		...(state !== undefined ? { state } : {}),
+		...(notifyHook !== undefined ? { notifyHook } : {}),
+	};
+	return async (deadline) => await submit(modal.endpoint, body, deadline);
+}
+
+export const modal: SubmitOperation = {
+	kind: 'submit',
+	displayName: 'Modal',
+	action: 'Submit the dialog of a modal task',
+	description: 'Give the prompt (and mask) a MODAL task waits for, after Vary (Region) or Custom Zoom',
+	endpoint: 'modal',
+	takesBot: false,
+	fields,
+	prepare,
+};

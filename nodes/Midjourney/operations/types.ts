@@ -1,0 +1,73 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { MjTask, SubmittedTask } from '../model/task';
+import type { MidjourneyClient } from '../transport/client';
+import type { ItemSettings } from './shared/settings';
+
+/**
+ * The contract every operation file fulfils. The registry (index.ts) lists
+ * them; the node's fields, the shared options' display rules and the
+ * dispatch are all derived from that list.
+ */
+
+/** What an operation needs to read one item. */
+export interface OperationInput {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	/** for reads (a parent task's buttons); submits go through `submit` */
+	client: MidjourneyClient;
+	/**
+	 * Submits for this item, at its speed: through the batch's ledger, so a
+	 * retry of the node reuses what an earlier try created instead of resending.
+	 */
+	submit: (endpoint: string, body: IDataObject, deadline: number) => Promise<SubmittedTask>;
+	settings: ItemSettings;
+	baseUrl: string;
+}
+
+/** Sends the item's submit request(s); `deadline` bounds queue-full retries. */
+export type SubmitTask = (deadline: number) => Promise<SubmittedTask>;
+
+interface OperationEntry {
+	/** the dropdown entry */
+	displayName: string;
+	action: string;
+	description: string;
+	/** the operation's own fields; the registry adds the resource/operation display rules */
+	fields: INodeProperties[];
+}
+
+/**
+ * Creates one task per item: `prepare` reads and checks the item (nothing is
+ * sent) and returns the function that submits it. Checking every item before
+ * submitting any keeps a bad item from leaving half a batch of created tasks.
+ */
+export interface SubmitOperation extends OperationEntry {
+	kind: 'submit';
+	/** the path segment after /mj/submit/ */
+	endpoint: string;
+	/** whether the Bot option (Midjourney / Niji) applies */
+	takesBot: boolean;
+	prepare: (input: OperationInput) => Promise<SubmitTask>;
+}
+
+/** One item's tasks as read, or why they could not be. */
+export interface TaskReadResult {
+	itemIndex: number;
+	tasks?: MjTask[];
+	error?: unknown;
+}
+
+/** Reads existing tasks for every item (in as few requests as it can). */
+export interface ReadOperation extends OperationEntry {
+	kind: 'read';
+	read: (ctx: IExecuteFunctions, client: MidjourneyClient) => Promise<TaskReadResult[]>;
+}
+
+export type OperationDefinition = SubmitOperation | ReadOperation;
+
+export interface ResourceDefinition {
+	displayName: string;
+	description: string;
+	operations: Record<string, OperationDefinition>;
+}
