@@ -31,9 +31,12 @@ const INITIAL_DELAY_SECONDS: Record<SpeedMode, number> = { turbo: 5, fast: 10, d
 
 const SPEEDS = new Set<SpeedMode>(['default', 'relax', 'fast', 'turbo']);
 
+/** An option's number; unset (an expression giving null or blank text) means the default, not 0. */
 function numberOption(options: IDataObject, name: string, fallback: number): number {
-	const value = Number(options[name]);
-	return options[name] === undefined || options[name] === '' || !Number.isFinite(value) ? fallback : value;
+	const raw = options[name];
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
+	const value = Number(raw);
+	return Number.isFinite(value) ? value : fallback;
 }
 
 /** What of an operation decides which options apply to it. */

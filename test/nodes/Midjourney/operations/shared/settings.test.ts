@@ -1,0 +1,351 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { MidjourneyError } from '../../../../../nodes/Midjourney/model/errors';
+import {
+	DEFAULT_MAX_CONCURRENCY,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+} from '../../../../../nodes/Midjourney/operations/shared/options.description';
+import {
+	commonSubmitFields,
+	readItemSettings,
+	readMaxConcurrency,
+	type ItemSettings,
+	type SettingsScope,
+} from '../../../../../nodes/Midjourney/operations/shared/settings';
+
+/** The parameters of each item, as the expression results n8n would give. */
+type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean };
+
+/** An IExecuteFunctions with only getNodeParameter, returning the fallback for what an item does not set. */
+function fakeContext(items: ItemParameters[]) {
+	const calls: Array<[string, number]> = [];
+	const ctx = {
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
+			calls.push([name, itemIndex]);
+			const item = items[itemIndex];
+			if (!item) throw new Error(`no item ${itemIndex}`);
+			const value = (item as Record<string, unknown>)[name];
+			return value === undefined ? fallback : value;
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, calls };
+}
+
+const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true };
+const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false };
+const READ: SettingsScope = { submits: false, takesBot: false };
+
+function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
+	return readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope);
+}
+
+function caught(run: () => unknown): MidjourneyError {
+	try {
+		run();
+	} catch (error) {
+		expect(error).toBeInstanceOf(MidjourneyError);
+		return error as MidjourneyError;
+	}
+	throw new Error('expected a MidjourneyError, nothing was thrown');
+}
+
+describe('readItemSettings', () => {
+	it('gives the documented defaults for an empty Options collection', () => {
+		expect([DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS]).toEqual([5, 900]);
+		const expected: ItemSettings = {
+			speed: 'default',
+			botType: undefined,
+			state: undefined,
+			notifyHook: undefined,
+			waitForCompletion: true,
+			pollIntervalMs: 5000,
+			timeoutMs: 900_000,
+			initialDelayMs: 10_000,
+			onTimeout: 'fail',
+			downloadImage: false,
+			binaryPropertyName: 'data',
+			output: 'task',
+		};
+		expect(settingsOf({})).toEqual(expected);
+		// Options not set at all (getNodeParameter's fallback) read the same.
+		expect(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT)).toEqual(expected);
+	});
+
+	it('reads the item asked for', () => {
+		const { ctx, calls } = fakeContext([{ options: { timeout: 10 } }, { options: { timeout: 20 }, waitForCompletion: false }]);
+		expect(readItemSettings(ctx, 1, SUBMIT_WITH_BOT)).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
+		expect(calls.every(([, itemIndex]) => itemIndex === 1)).toBe(true);
+	});
+
+	it('reads every option that is set', () => {
+		expect(
+			settingsOf({
+				speed: 'fast',
+				botType: 'NIJI_JOURNEY',
+				state: 'post-42',
+				notifyHook: 'https://hooks.example.com/mj',
+				pollInterval: 2,
+				timeout: 120,
+				initialDelay: 4,
+				onTimeout: 'returnTask',
+				downloadImage: true,
+				binaryPropertyName: 'hero',
+				output: 'gridImages',
+			}),
+		).toEqual({
+			speed: 'fast',
+			botType: 'NIJI_JOURNEY',
+			state: 'post-42',
+			notifyHook: 'https://hooks.example.com/mj',
+			waitForCompletion: true,
+			pollIntervalMs: 2000,
+			timeoutMs: 120_000,
+			initialDelayMs: 4000,
+			onTimeout: 'returnTask',
+			downloadImage: true,
+			binaryPropertyName: 'hero',
+			output: 'gridImages',
+		});
+	});
+
+	describe('Poll Interval and Timeout', () => {
+		it.each<[unknown, number]>([
+			[1, 1000],
+			[0.5, 500],
+			[0.2, 200],
+			[0.1, 200],
+			[0, 200],
+			[-3, 200],
+			['2', 2000],
+			['', 5000],
+			['soon', 5000],
+		])('pollInterval %p → %p ms (at least 0.2 s)', (pollInterval, ms) => {
+			expect(settingsOf({ pollInterval } as IDataObject).pollIntervalMs).toBe(ms);
+		});
+
+		it.each<[unknown, number]>([
+			[60, 60_000],
+			[1, 1000],
+			[0.5, 1000],
+			[0, 1000],
+			[-10, 1000],
+			['', 900_000],
+			['forever', 900_000],
+		])('timeout %p → %p ms (at least 1 s)', (timeout, ms) => {
+			expect(settingsOf({ timeout } as IDataObject).timeoutMs).toBe(ms);
+		});
+
+		// An expression giving null ({{ $json.timeout }} where that field is null) or blank text means
+		// "not set": Number(null) would be 0, i.e. a 1 s Timeout and a 0.2 s Poll Interval.
+		it.each([null, '  '])('%p falls back to the defaults instead of reading as 0', (unset) => {
+			const settings = settingsOf({ timeout: unset, pollInterval: unset, initialDelay: unset } as IDataObject);
+			expect({
+				timeoutMs: settings.timeoutMs,
+				pollIntervalMs: settings.pollIntervalMs,
+				initialDelayMs: settings.initialDelayMs,
+			}).toEqual({ timeoutMs: 900_000, pollIntervalMs: 5000, initialDelayMs: 10_000 });
+		});
+	});
+
+	describe('Initial Delay', () => {
+		it.each<[string, number]>([
+			['turbo', 5000],
+			['fast', 10_000],
+			['default', 10_000],
+			['relax', 30_000],
+		])('-1 (auto) for speed %s → %p ms', (speed, ms) => {
+			expect(settingsOf({ speed, initialDelay: -1 }).initialDelayMs).toBe(ms);
+			// -1 is also the default.
+			expect(settingsOf({ speed }).initialDelayMs).toBe(ms);
+		});
+
+		it('auto is capped at 6 times the poll interval', () => {
+			expect(settingsOf({ speed: 'relax', pollInterval: 1 }).initialDelayMs).toBe(6000);
+			expect(settingsOf({ speed: 'fast', pollInterval: 1 }).initialDelayMs).toBe(6000);
+			expect(settingsOf({ speed: 'turbo', pollInterval: 1 }).initialDelayMs).toBe(5000);
+			expect(settingsOf({ speed: 'relax', pollInterval: 5 }).initialDelayMs).toBe(30_000);
+			// The cap uses the poll interval after its minimum: 0.2 s × 6.
+			expect(settingsOf({ speed: 'turbo', pollInterval: 0 }).initialDelayMs).toBeCloseTo(1200, 6);
+		});
+
+		it('an explicit value is taken as is, not capped', () => {
+			expect(settingsOf({ speed: 'relax', initialDelay: 0 }).initialDelayMs).toBe(0);
+			expect(settingsOf({ speed: 'relax', initialDelay: 3 }).initialDelayMs).toBe(3000);
+			expect(settingsOf({ speed: 'turbo', pollInterval: 1, initialDelay: 100 }).initialDelayMs).toBe(100_000);
+			expect(settingsOf({ initialDelay: '2.5' }).initialDelayMs).toBe(2500);
+		});
+
+		it('an unknown speed is the account default, also for the delay', () => {
+			const settings = settingsOf({ speed: 'warp' });
+			expect(settings.speed).toBe('default');
+			expect(settings.initialDelayMs).toBe(10_000);
+		});
+	});
+
+	describe('Bot and Wait for Completion by scope', () => {
+		it('takes the Bot only where the operation takes one', () => {
+			expect(settingsOf({ botType: 'NIJI_JOURNEY' }, SUBMIT_WITH_BOT).botType).toBe('NIJI_JOURNEY');
+			expect(settingsOf({ botType: 'NIJI_JOURNEY' }, SUBMIT_NO_BOT).botType).toBeUndefined();
+			expect(settingsOf({ botType: 'NIJI_JOURNEY' }, READ).botType).toBeUndefined();
+			expect(settingsOf({ botType: '  ' }, SUBMIT_WITH_BOT).botType).toBeUndefined();
+		});
+
+		it('waits only for operations that submit', () => {
+			expect(settingsOf({}, SUBMIT_NO_BOT, true).waitForCompletion).toBe(true);
+			expect(settingsOf({}, SUBMIT_NO_BOT, false).waitForCompletion).toBe(false);
+			expect(settingsOf({}, READ, true).waitForCompletion).toBe(false);
+			expect(settingsOf({}, READ).waitForCompletion).toBe(false);
+		});
+
+		it('does not read Wait for Completion for an operation that does not submit', () => {
+			const { ctx, calls } = fakeContext([{ options: {}, waitForCompletion: true }]);
+			readItemSettings(ctx, 0, READ);
+			expect(calls.map(([name]) => name)).not.toContain('waitForCompletion');
+		});
+	});
+
+	describe('texts', () => {
+		it('trims State, Notify Hook, Bot and the binary field name, and drops blank ones', () => {
+			const settings = settingsOf({
+				state: '  post-1 \n',
+				notifyHook: ' https://hooks.example.com/x ',
+				botType: ' MID_JOURNEY ',
+				binaryPropertyName: '  hero ',
+			});
+			expect(settings).toMatchObject({
+				state: 'post-1',
+				notifyHook: 'https://hooks.example.com/x',
+				botType: 'MID_JOURNEY',
+				binaryPropertyName: 'hero',
+			});
+			const blank = settingsOf({ state: '   ', notifyHook: '', binaryPropertyName: ' ' });
+			expect(blank.state).toBeUndefined();
+			expect(blank.notifyHook).toBeUndefined();
+			expect(blank.binaryPropertyName).toBe('data');
+		});
+
+		it('ignores texts that are not strings', () => {
+			const settings = settingsOf({ state: 42, notifyHook: true, binaryPropertyName: 7 } as IDataObject);
+			expect(settings.state).toBeUndefined();
+			expect(settings.notifyHook).toBeUndefined();
+			expect(settings.binaryPropertyName).toBe('data');
+		});
+	});
+
+	describe('modes', () => {
+		it('output is gridImages only when asked, else task', () => {
+			expect(settingsOf({ output: 'gridImages' }).output).toBe('gridImages');
+			expect(settingsOf({ output: 'task' }).output).toBe('task');
+			expect(settingsOf({ output: 'images' }).output).toBe('task');
+		});
+
+		it('onTimeout is returnTask only when asked, else fail', () => {
+			expect(settingsOf({ onTimeout: 'returnTask' }).onTimeout).toBe('returnTask');
+			expect(settingsOf({ onTimeout: 'ignore' }).onTimeout).toBe('fail');
+		});
+
+		it('downloadImage only for true itself', () => {
+			expect(settingsOf({ downloadImage: true }).downloadImage).toBe(true);
+			expect(settingsOf({ downloadImage: 'true' }).downloadImage).toBe(false);
+			expect(settingsOf({ downloadImage: 1 }).downloadImage).toBe(false);
+		});
+
+		it.each(['default', 'relax', 'fast', 'turbo'])('speed %s is kept', (speed) => {
+			expect(settingsOf({ speed }).speed).toBe(speed);
+		});
+	});
+});
+
+describe('readMaxConcurrency', () => {
+	const concurrencyOf = (...values: unknown[]) =>
+		readMaxConcurrency(
+			fakeContext(values.map((maxConcurrency) => ({ options: maxConcurrency === undefined ? {} : { maxConcurrency } }))).ctx,
+			values.map((_, index) => index),
+		);
+
+	it('is the default when not set', () => {
+		expect(DEFAULT_MAX_CONCURRENCY).toBe(10);
+		expect(concurrencyOf(undefined, undefined)).toBe(10);
+		expect(concurrencyOf('')).toBe(10);
+	});
+
+	it('is the value all items give', () => {
+		expect(concurrencyOf(4, 4, 4)).toBe(4);
+		expect(concurrencyOf(1)).toBe(1);
+	});
+
+	it('reads item 0 when there are no item indexes', () => {
+		expect(readMaxConcurrency(fakeContext([{ options: { maxConcurrency: 7 } }]).ctx, [])).toBe(7);
+	});
+
+	it.each<[unknown, number]>([
+		[0, 1],
+		[-5, 1],
+		[1, 1],
+		[100, 100],
+		[101, 100],
+		[5000, 100],
+		[3.9, 3],
+		['6', 6],
+	])('%p is clamped to 1..100 (whole numbers) → %p', (value, expected) => {
+		expect(concurrencyOf(value, value)).toBe(expected);
+	});
+
+	it('accepts values that clamp to the same number', () => {
+		expect(concurrencyOf(150, 100, 999)).toBe(100);
+		expect(concurrencyOf(0, 1)).toBe(1);
+	});
+
+	it('refuses different values across items, naming both items', () => {
+		const error = caught(() => concurrencyOf(5, 5, 7));
+		expect(error.kind).toBe('input');
+		expect(error.message).toBe('Max Concurrent Tasks is 7 for item 2 but 5 for item 0');
+		expect(error.details.description).toMatch(/same for every item/);
+	});
+
+	it('names the items by their index in the input, not their position in the list', () => {
+		const { ctx } = fakeContext([
+			{ options: { maxConcurrency: 1 } },
+			{ options: { maxConcurrency: 1 } },
+			{ options: { maxConcurrency: 3 } },
+			{ options: { maxConcurrency: 3 } },
+			{ options: { maxConcurrency: 9 } },
+		]);
+		expect(caught(() => readMaxConcurrency(ctx, [2, 3, 4])).message).toBe(
+			'Max Concurrent Tasks is 9 for item 4 but 3 for item 2',
+		);
+		expect(readMaxConcurrency(ctx, [2, 3])).toBe(3);
+	});
+
+	it('refuses a default against an explicit different value', () => {
+		expect(caught(() => concurrencyOf(undefined, 3)).message).toBe('Max Concurrent Tasks is 3 for item 1 but 10 for item 0');
+	});
+});
+
+describe('commonSubmitFields', () => {
+	const base = settingsOf({});
+
+	it('carries Bot, State and Notify Hook when set', () => {
+		expect(
+			commonSubmitFields({ ...base, botType: 'NIJI_JOURNEY', state: 'post-1', notifyHook: 'https://hooks.example.com/x' }),
+		).toEqual({ botType: 'NIJI_JOURNEY', state: 'post-1', notifyHook: 'https://hooks.example.com/x' });
+	});
+
+	it('leaves out what is not set', () => {
+		expect(commonSubmitFields(base)).toEqual({});
+		expect(commonSubmitFields({ ...base, state: 'only state' })).toEqual({ state: 'only state' });
+		expect(Object.keys(commonSubmitFields({ ...base, notifyHook: 'https://h.example.com' }))).toEqual(['notifyHook']);
+	});
+
+	it('never sends waiting or output settings', () => {
+		const fields = commonSubmitFields(
+			settingsOf({ speed: 'fast', timeout: 5, pollInterval: 1, output: 'gridImages', downloadImage: true, state: 's' }),
+		);
+		expect(fields).toEqual({ state: 's' });
+	});
+
+	it('from read settings: no Bot for an operation without one', () => {
+		expect(commonSubmitFields(settingsOf({ botType: 'NIJI_JOURNEY', state: 's' }, SUBMIT_NO_BOT))).toEqual({ state: 's' });
+	});
+});
