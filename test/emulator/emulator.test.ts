@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inflateSync } from 'node:zlib';
 
 import { request } from 'undici';
 
@@ -11,64 +10,11 @@ import {
 	QUARTER_COLOURS,
 	previewColour,
 	startEmulator,
-	type Emulator,
 	type EmulatorOptions,
 } from './index';
+import { decodeRgbaPng, sleep, useContractEmulator } from './contractClient';
 
 // ---------- helpers ----------
-
-interface Answer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	raw: Buffer;
-	text: string;
-	json: any;
-}
-
-let emu: Emulator;
-/** Headers every helper request carries (the auth tests set a key here). */
-let defaultHeaders: Record<string, string> = {};
-
-async function call(method: 'GET' | 'POST' | 'HEAD', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-	const response = await request(`${emu.url}${path}`, {
-		method,
-		headers: { ...defaultHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const raw = Buffer.from(await response.body.arrayBuffer());
-	const text = raw.toString('utf8');
-	let json: any;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: response.statusCode, headers: response.headers, raw, text, json };
-}
-
-const post = (path: string, body: unknown, headers?: Record<string, string>) => call('POST', path, body, headers);
-const get = (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers);
-
-/** Path of an absolute emulator URL (its query kept). */
-function local(url: string): string {
-	expect(url.startsWith(emu.url)).toBe(true);
-	return url.slice(emu.url.length);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls fetch until the task is terminal (or `until` holds); returns the task and every progress seen. */
-async function waitTask(id: string, until = (t: any) => t.status === 'SUCCESS' || t.status === 'FAILURE', timeoutMs = 5000) {
-	const seen: string[] = [];
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const { json } = await get(`/mj/task/${id}/fetch`);
-		if (seen[seen.length - 1] !== `${json.status}:${json.progress}`) seen.push(`${json.status}:${json.progress}`);
-		if (until(json)) return { task: json, seen };
-		if (Date.now() > deadline) throw new Error(`task ${id} stuck at ${json.status} ${json.progress}`);
-		await sleep(10);
-	}
-}
 
 async function imagine(prompt = 'a paper boat --v 6.1', extra: Record<string, unknown> = {}) {
 	const { json } = await post('/mj/submit/imagine', { prompt, ...extra });
@@ -81,52 +27,8 @@ async function finishedImagine(prompt?: string) {
 	return (await waitTask(id)).task;
 }
 
-async function press(parent: any, label: string, extra: Record<string, unknown> = {}) {
-	const button = parent.buttons.find((b: any) => (b.label || b.emoji) === label);
-	expect(button).toBeDefined();
-	return post('/mj/submit/action', { taskId: parent.id, customId: button.customId, ...extra });
-}
-
-/** Minimal PNG decoder (8-bit RGBA, all five filters) so pixels can be checked. */
-function decodePng(png: Buffer): { width: number; height: number; pixel(x: number, y: number): number[] } {
-	expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-	let offset = 8;
-	let width = 0;
-	let height = 0;
-	const idat: Buffer[] = [];
-	while (offset < png.length) {
-		const length = png.readUInt32BE(offset);
-		const type = png.toString('latin1', offset + 4, offset + 8);
-		const data = png.subarray(offset + 8, offset + 8 + length);
-		if (type === 'IHDR') {
-			width = data.readUInt32BE(0);
-			height = data.readUInt32BE(4);
-			expect([data[8], data[9]]).toEqual([8, 6]);
-		}
-		if (type === 'IDAT') idat.push(data);
-		offset += 12 + length;
-	}
-	const raw = inflateSync(Buffer.concat(idat));
-	const stride = width * 4;
-	const out = Buffer.alloc(stride * height);
-	for (let y = 0; y < height; y++) {
-		const filter = raw[y * (stride + 1)];
-		for (let i = 0; i < stride; i++) {
-			const x = raw[y * (stride + 1) + 1 + i];
-			const a = i >= 4 ? out[y * stride + i - 4] : 0;
-			const b = y > 0 ? out[(y - 1) * stride + i] : 0;
-			const c = i >= 4 && y > 0 ? out[(y - 1) * stride + i - 4] : 0;
-			const p = a + b - c;
-			const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-			const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
-			out[y * stride + i] = (x + predictor) & 0xff;
-		}
-	}
-	return { width, height, pixel: (x, y) => [...out.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)] };
-}
-
 function quarterColours(png: Buffer): number[][] {
-	const img = decodePng(png);
+	const img = decodeRgbaPng(png);
 	const [w, h] = [img.width, img.height];
 	return [img.pixel(w / 4, h / 4), img.pixel((3 * w) / 4, h / 4), img.pixel(w / 4, (3 * h) / 4), img.pixel((3 * w) / 4, (3 * h) / 4)];
 }
@@ -143,17 +45,8 @@ const TEST_OPTIONS: Partial<EmulatorOptions> = {
 	logger: undefined,
 };
 
-beforeAll(async () => {
-	emu = await startEmulator(TEST_OPTIONS);
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(() => {
-	defaultHeaders = {};
-	emu.reset();
-	emu.setOptions(TEST_OPTIONS);
-});
+const contract = useContractEmulator(TEST_OPTIONS);
+const { call, post, get, local, waitTask, press } = contract;
 
 // ---------- tests ----------
 
@@ -165,14 +58,14 @@ describe('imagine and fetch', () => {
 
 		expect(seen[seen.length - 1]).toBe('SUCCESS:100%');
 		expect(seen.some((s) => s.startsWith('IN_PROGRESS:'))).toBe(true);
-		const history = emu.tasks.get(id)!.history.map((h) => `${h.status}:${h.progress}`);
+		const history = contract.emu.tasks.get(id)!.history.map((h) => `${h.status}:${h.progress}`);
 		expect(history).toEqual(['NOT_START:0%', 'SUBMITTED:0%', 'IN_PROGRESS:12%', 'IN_PROGRESS:45%', 'IN_PROGRESS:78%', 'SUCCESS:100%']);
 
 		expect(task).toMatchObject({ id, action: 'IMAGINE', prompt: 'a paper boat --v 6.1', status: 'SUCCESS', failReason: '' });
 		expect(typeof task.id).toBe('string');
 		expect(task.finishTime).toBeGreaterThanOrEqual(task.startTime);
 		expect(task.startTime).toBeGreaterThanOrEqual(task.submitTime);
-		expect(emu.tasks.get(id)!.finishedAt).toBe(task.finishTime);
+		expect(contract.emu.tasks.get(id)!.finishedAt).toBe(task.finishTime);
 		expect(task.properties.finalPrompt).toBe('a paper boat --v 6.1');
 
 		const hash = task.properties.messageHash;
@@ -196,11 +89,11 @@ describe('imagine and fetch', () => {
 		expect(quarterColours(preview.raw)).toEqual(QUARTER_COLOURS.map((c) => [...previewColour(c)]));
 
 		const { task } = await waitTask(id);
-		expect(task.imageUrl).toMatch(new RegExp(`^${emu.url}/images/${id}\\.png\\?`));
+		expect(task.imageUrl).toMatch(new RegExp(`^${contract.emu.url}/images/${id}\\.png\\?`));
 		const grid = await get(local(task.imageUrl));
 		expect(grid.status).toBe(200);
 		expect(grid.headers['content-type']).toBe('image/png');
-		const img = decodePng(grid.raw);
+		const img = decodeRgbaPng(grid.raw);
 		expect([img.width, img.height]).toEqual([128, 128]);
 		const colours = quarterColours(grid.raw);
 		expect(colours).toEqual(QUARTER_COLOURS.map((c) => [...c]));
@@ -215,7 +108,7 @@ describe('imagine and fetch', () => {
 
 	it('sizes the grid from --ar', async () => {
 		const { imageUrl } = await finishedImagine('wide --ar 16:9');
-		const img = decodePng((await get(local(imageUrl))).raw);
+		const img = decodeRgbaPng((await get(local(imageUrl))).raw);
 		expect([img.width, img.height]).toEqual([128, 72]);
 	});
 
@@ -225,11 +118,11 @@ describe('imagine and fetch', () => {
 		expect(first.text).toMatch(/"result":"\d{16}"/);
 		expect(second.text).toMatch(/"result":\d{16}[,}]/);
 		expect(typeof second.json.result).toBe('number');
-		emu.setOptions({ idsAsNumbers: 'always' });
+		contract.emu.setOptions({ idsAsNumbers: 'always' });
 		expect(typeof (await post('/mj/submit/imagine', { prompt: 'c' })).json.result).toBe('number');
-		emu.setOptions({ idsAsNumbers: 'never' });
+		contract.emu.setOptions({ idsAsNumbers: 'never' });
 		expect(typeof (await post('/mj/submit/imagine', { prompt: 'd' })).json.result).toBe('string');
-		const ids = emu.createdTaskIds();
+		const ids = contract.emu.createdTaskIds();
 		expect(new Set(ids).size).toBe(4);
 		expect(String(second.json.result)).toBe(ids[1]);
 		// A numeric id works for fetch and action alike.
@@ -240,10 +133,10 @@ describe('imagine and fetch', () => {
 		const newapi = await get('/mj/task/1111111111111111/fetch');
 		expect(newapi.status).toBe(400);
 		expect(newapi.json).toEqual({ code: 4, description: 'task_no_found' });
-		emu.setOptions({ unknownFetch: 'java' });
+		contract.emu.setOptions({ unknownFetch: 'java' });
 		const java = await get('/mj/task/1111111111111111/fetch');
 		expect([java.status, java.text]).toEqual([200, '']);
-		emu.setOptions({ unknownFetch: 'csharp' });
+		contract.emu.setOptions({ unknownFetch: 'csharp' });
 		const csharp = await get('/mj/task/1111111111111111/fetch');
 		expect([csharp.status, csharp.text]).toEqual([204, '']);
 	});
@@ -256,8 +149,8 @@ describe('imagine and fetch', () => {
 		expect(Array.isArray(list.json)).toBe(true);
 		expect(list.json.map((t: any) => t.id)).toEqual([b, a]);
 		expect((await post('/mj/task/list-by-condition', { ids: [] })).json).toEqual([]);
-		expect(emu.requests.find((r) => r.kind === 'list')!.taskIds).toEqual([b, '9999999999999999', a]);
-		emu.setOptions({ supportListByCondition: false });
+		expect(contract.emu.requests.find((r) => r.kind === 'list')!.taskIds).toEqual([b, '9999999999999999', a]);
+		contract.emu.setOptions({ supportListByCondition: false });
 		expect((await post('/mj/task/list-by-condition', { ids: [a] })).status).toBe(404);
 	});
 
@@ -270,7 +163,7 @@ describe('imagine and fetch', () => {
 	});
 
 	it('adds imageUrls whose pictures are the quarters, and lets a filter change the served bytes', async () => {
-		emu.setOptions({
+		contract.emu.setOptions({
 			imageUrls: true,
 			imageFilter: (png, info) => (info.kind === 'quarter' && info.taskId !== '' ? png : { body: Buffer.from('JPEGDATA'), contentType: 'image/jpeg' }),
 		});
@@ -278,7 +171,7 @@ describe('imagine and fetch', () => {
 		expect(task.imageUrls).toHaveLength(4);
 		for (let i = 0; i < 4; i++) {
 			const quarter = await get(local(task.imageUrls[i].url));
-			const img = decodePng(quarter.raw);
+			const img = decodeRgbaPng(quarter.raw);
 			expect([img.width, img.height]).toEqual([64, 64]);
 			expect(img.pixel(10, 10)).toEqual([...QUARTER_COLOURS[i]]);
 			expect((await get(local(task.imageUrls[i].thumbnail))).status).toBe(200);
@@ -314,13 +207,13 @@ describe('submit validation', () => {
 			expect(answer.json.result).toBeNull();
 			expect(typeof answer.json.description).toBe('string');
 		}
-		expect(emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
 	});
 
 	it('refuses banned words with code 24, bannedWord and promptEn', async () => {
 		const answer = await post('/mj/submit/imagine', { prompt: 'a BadWord here' });
 		expect(answer.json).toMatchObject({ code: 24, result: null, properties: { bannedWord: 'badword', promptEn: 'a BadWord here' } });
-		expect(emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
 	});
 
 	it('accepts data URIs, echoes state, and answers 400 to a body that is not JSON', async () => {
@@ -341,24 +234,24 @@ describe('submit validation', () => {
 
 describe('queue', () => {
 	it('queues beyond concurrency with code 22 and refuses beyond the queue with code 23', async () => {
-		emu.setOptions({ concurrency: 1, queueSize: 2 });
+		contract.emu.setOptions({ concurrency: 1, queueSize: 2 });
 		const answers = [];
 		for (const prompt of ['a', 'b', 'c', 'd']) answers.push((await post('/mj/submit/imagine', { prompt })).json);
 		expect(answers.map((a) => a.code)).toEqual([1, 22, 22, 23]);
 		expect(answers[1].properties.numberOfQueues).toBe(0);
 		expect(answers[2].properties.numberOfQueues).toBe(1);
 		expect(answers[3].result).toBeNull();
-		const ids = emu.createdTaskIds();
+		const ids = contract.emu.createdTaskIds();
 		expect(ids).toHaveLength(3);
 		expect((await get(`/mj/task/${ids[1]}/fetch`)).json.status).toBe('NOT_START');
 
 		const done = await Promise.all(ids.map((id) => waitTask(id)));
 		expect(done.map((d) => d.task.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
-		const finished = ids.map((id) => emu.tasks.get(id)!.finishedAt!);
+		const finished = ids.map((id) => contract.emu.tasks.get(id)!.finishedAt!);
 		expect(finished[0]).toBeLessThanOrEqual(finished[1]);
 		expect(finished[1]).toBeLessThanOrEqual(finished[2]);
 		// The second only started when the first finished.
-		expect(emu.tasks.get(ids[1])!.startTime).toBeGreaterThanOrEqual(finished[0]);
+		expect(contract.emu.tasks.get(ids[1])!.startTime).toBeGreaterThanOrEqual(finished[0]);
 	});
 });
 
@@ -374,11 +267,11 @@ describe('actions', () => {
 		const { task } = await waitTask(id);
 		const foreign = await post('/mj/submit/action', { taskId: id, customId: 'MJ::JOB::upsample::1::someone-else' });
 		expect(foreign.json.code).toBe(4);
-		expect(emu.createdTaskIds()).toEqual([task.id]);
+		expect(contract.emu.createdTaskIds()).toEqual([task.id]);
 	});
 
 	it('U2 gives a single image of quarter 2 with the upscale button set; the upscale buttons act', async () => {
-		emu.setOptions({ concurrency: 10 });
+		contract.emu.setOptions({ concurrency: 10 });
 		const grid = await finishedImagine('boat --v 6.1');
 		const u2 = await press(grid, 'U2');
 		expect(u2.json.code).toBe(1);
@@ -403,7 +296,7 @@ describe('actions', () => {
 			['Animate (Low motion)', `MJ::JOB::animate_low::1::${hash}::SOLO`],
 			['🔄', `MJ::JOB::reroll::0::${hash}::SOLO`],
 		]);
-		const single = decodePng((await get(local(upscale.imageUrl))).raw);
+		const single = decodeRgbaPng((await get(local(upscale.imageUrl))).raw);
 		expect(single.pixel(0, 0)).toEqual([...QUARTER_COLOURS[1]]);
 		expect(single.pixel(single.width - 1, single.height - 1)).toEqual([...QUARTER_COLOURS[1]]);
 		// The pressed button is marked as used on the parent.
@@ -418,7 +311,7 @@ describe('actions', () => {
 		);
 		expect(pressed.map((t) => t.action)).toEqual(['UPSCALE', 'VARIATION', 'PAN', 'ZOOM', 'REROLL']);
 		expect(pressed[0].buttons.map((b: any) => b.label || b.emoji)).toEqual(upscale.buttons.map((b: any) => b.label || b.emoji));
-		expect(decodePng((await get(local(pressed[0].imageUrl))).raw).pixel(3, 3)).toEqual([...QUARTER_COLOURS[1]]);
+		expect(decodeRgbaPng((await get(local(pressed[0].imageUrl))).raw).pixel(3, 3)).toEqual([...QUARTER_COLOURS[1]]);
 		for (const grid2 of pressed.slice(1)) {
 			expect(grid2.buttons.map((b: any) => b.label || b.emoji)).toEqual(['U1', 'U2', 'U3', 'U4', '🔄', 'V1', 'V2', 'V3', 'V4']);
 			expect(quarterColours((await get(local(grid2.imageUrl))).raw)).toEqual(QUARTER_COLOURS.map((c) => [...c]));
@@ -466,7 +359,7 @@ describe('actions', () => {
 		const remix = await press(grid, 'V1', { enableRemix: true });
 		expect(remix.json.code).toBe(21);
 		const id = String(remix.json.result);
-		expect(emu.tasks.get(id)!.status).toBe('MODAL');
+		expect(contract.emu.tasks.get(id)!.status).toBe('MODAL');
 		expect((await post('/mj/submit/modal', { taskId: id, prompt: 'dog' })).json.code).toBe(1);
 		expect((await waitTask(id)).task).toMatchObject({ status: 'SUCCESS', action: 'VARIATION', prompt: 'dog' });
 		expect((await press(grid, 'U1', { enableRemix: true })).json.code).toBe(1);
@@ -488,7 +381,7 @@ describe('blend and describe', () => {
 		const { task } = await waitTask(String(answer.json.result));
 		expect(task.action).toBe('BLEND');
 		expect(task.buttons).toHaveLength(9);
-		const img = decodePng((await get(local(task.imageUrl))).raw);
+		const img = decodeRgbaPng((await get(local(task.imageUrl))).raw);
 		expect(img.height).toBe(128);
 		expect(img.width).toBeLessThan(img.height);
 	});
@@ -535,27 +428,27 @@ describe('blend and describe', () => {
 
 describe('failure and stuck tasks', () => {
 	it('fails prompts listed in failPrompts with progress "" and failReason', async () => {
-		emu.setOptions({ failPrompts: ['doomed'], failReason: 'Banned prompt detected' });
+		contract.emu.setOptions({ failPrompts: ['doomed'], failReason: 'Banned prompt detected' });
 		const ok = await imagine('fine');
 		const bad = await imagine('a DOOMED ship');
 		const failed = (await waitTask(bad)).task;
 		expect(failed).toMatchObject({ status: 'FAILURE', progress: '', failReason: 'Banned prompt detected', buttons: [] });
 		expect(failed.finishTime).toBeGreaterThan(0);
-		expect(emu.tasks.get(bad)!.finishedAt).toBe(failed.finishTime);
+		expect(contract.emu.tasks.get(bad)!.finishedAt).toBe(failed.finishTime);
 		expect((await waitTask(ok)).task.status).toBe('SUCCESS');
-		emu.setOptions({ failPrompts: [], failureRate: 1 });
+		contract.emu.setOptions({ failPrompts: [], failureRate: 1 });
 		expect((await waitTask(await imagine('any'))).task.status).toBe('FAILURE');
 	});
 
 	it('stuckAtProgress: tasks reach it and never finish', async () => {
-		emu.setOptions({ stuckAtProgress: '93%' });
+		contract.emu.setOptions({ stuckAtProgress: '93%' });
 		const id = await imagine();
 		await waitTask(id, (t) => t.progress === '93%');
 		await sleep(400);
 		const task = (await get(`/mj/task/${id}/fetch`)).json;
 		expect([task.status, task.progress]).toEqual(['IN_PROGRESS', '93%']);
-		expect(emu.tasks.get(id)!.history.map((h) => h.progress)).toEqual(['0%', '0%', '12%', '45%', '78%', '93%']);
-		await emu.waitForIdle(1000);
+		expect(contract.emu.tasks.get(id)!.history.map((h) => h.progress)).toEqual(['0%', '0%', '12%', '45%', '78%', '93%']);
+		await contract.emu.waitForIdle(1000);
 	});
 });
 
@@ -565,7 +458,7 @@ describe('auth', () => {
 	const wrongFor = { bearer: { authorization: 'Bearer sk-wrong' }, raw: { authorization: 'sk-wrong' }, mjApiSecret: { 'mj-api-secret': 'sk-wrong' } };
 
 	it.each(['bearer', 'raw', 'mjApiSecret'] as const)('%s alone accepts its key and refuses a wrong or missing one', async (style) => {
-		emu.setOptions({ auth: { key: KEY, styles: [style] } });
+		contract.emu.setOptions({ auth: { key: KEY, styles: [style] } });
 		expect((await post('/mj/submit/imagine', { prompt: 'cat' }, headersFor[style])).json.code).toBe(1);
 		for (const other of ['bearer', 'raw', 'mjApiSecret'] as const) {
 			if (other !== style) expect((await post('/mj/submit/imagine', { prompt: 'cat' }, headersFor[other])).status).toBe(401);
@@ -579,30 +472,30 @@ describe('auth', () => {
 			if (style === 'raw') expect(denied.json).toBeUndefined();
 			if (style === 'mjApiSecret') expect(denied.text).toBe('');
 		}
-		expect(emu.createdTaskIds()).toHaveLength(1);
-		expect(emu.requests.map((r) => r.status)).toEqual([200, 401, 401, 401, 401]);
-		expect(JSON.stringify(emu.requests)).not.toContain(KEY);
-		expect(emu.requests.map((r) => r.authHeaderPresent)).toContain(false);
+		expect(contract.emu.createdTaskIds()).toHaveLength(1);
+		expect(contract.emu.requests.map((r) => r.status)).toEqual([200, 401, 401, 401, 401]);
+		expect(JSON.stringify(contract.emu.requests)).not.toContain(KEY);
+		expect(contract.emu.requests.map((r) => r.authHeaderPresent)).toContain(false);
 	});
 
 	it('all styles together; images need no auth', async () => {
-		emu.setOptions({ auth: { key: KEY, styles: ['bearer', 'raw', 'mjApiSecret'] } });
+		contract.emu.setOptions({ auth: { key: KEY, styles: ['bearer', 'raw', 'mjApiSecret'] } });
 		for (const headers of Object.values(headersFor)) {
 			expect((await get('/mj/task/1111111111111111/fetch', headers)).status).toBe(400);
 		}
 		const denied = await get('/mj/task/1111111111111111/fetch', wrongFor.raw);
 		expect(denied.json.error.type).toBe('new_api_error');
 		expect((await post('/mj/submit/imagine', { prompt: 'cat' })).status).toBe(401);
-		defaultHeaders = headersFor.raw;
+		contract.headers = headersFor.raw;
 		const { task } = await waitTask(await imagine('cat'));
-		defaultHeaders = {};
+		contract.headers = {};
 		expect((await get(local(task.imageUrl))).status).toBe(200);
 	});
 });
 
 describe('speed modes and the request log', () => {
 	it('accepts the mode prefixes and logs the mode and the bare path', async () => {
-		emu.setOptions({ concurrency: 10 });
+		contract.emu.setOptions({ concurrency: 10 });
 		const prefixes: Array<[string, string | null]> = [
 			['/mj-fast', 'fast'],
 			['/mj-turbo', 'turbo'],
@@ -613,26 +506,26 @@ describe('speed modes and the request log', () => {
 		for (const [prefix] of prefixes) {
 			expect((await post(`${prefix}/mj/submit/imagine`, { prompt: 'cat' })).json.code).toBe(1);
 		}
-		const submits = emu.requests.filter((r) => r.kind === 'submit-imagine');
+		const submits = contract.emu.requests.filter((r) => r.kind === 'submit-imagine');
 		expect(submits.map((r) => r.mode)).toEqual(prefixes.map(([, mode]) => mode));
 		expect(submits.every((r) => r.path === '/mj/submit/imagine')).toBe(true);
 		const first = submits[0];
 		expect(first).toMatchObject({ method: 'POST', status: 200, body: { prompt: 'cat' }, authHeaderPresent: false });
-		expect(first.createdTaskId).toBe(emu.createdTaskIds()[0]);
+		expect(first.createdTaskId).toBe(contract.emu.createdTaskIds()[0]);
 		expect(first.at).toBeGreaterThan(0);
 
-		const id = emu.createdTaskIds()[1];
+		const id = contract.emu.createdTaskIds()[1];
 		await get(`/mj-turbo/mj/task/${id}/fetch`);
-		const fetch = emu.requests[emu.requests.length - 1];
+		const fetch = contract.emu.requests[contract.emu.requests.length - 1];
 		expect(fetch).toMatchObject({ kind: 'fetch', mode: 'turbo', path: `/mj/task/${id}/fetch`, taskIds: [id], status: 200 });
-		await emu.waitForIdle(2000);
-		expect(String(emu.tasks.get(id)!.properties.messageContent)).toContain('(turbo)');
+		await contract.emu.waitForIdle(2000);
+		expect(String(contract.emu.tasks.get(id)!.properties.messageContent)).toContain('(turbo)');
 	});
 });
 
 describe('faults', () => {
 	it('429: empty body, then upstream_error JSON, with Retry-After; nothing created', async () => {
-		emu.setOptions({ faults: [{ target: 'submit', kind: '429', times: 2, retryAfterSec: 3 }] });
+		contract.emu.setOptions({ faults: [{ target: 'submit', kind: '429', times: 2, retryAfterSec: 3 }] });
 		const first = await post('/mj/submit/imagine', { prompt: 'cat' });
 		const second = await post('/mj/submit/imagine', { prompt: 'cat' });
 		const third = await post('/mj/submit/imagine', { prompt: 'cat' });
@@ -641,14 +534,14 @@ describe('faults', () => {
 		expect(second.json).toMatchObject({ type: 'upstream_error' });
 		expect(typeof second.json.description).toBe('string');
 		expect(third.json.code).toBe(1);
-		expect(emu.createdTaskIds()).toHaveLength(1);
-		expect(emu.requests.map((r) => r.fault)).toEqual(['429', '429', undefined]);
+		expect(contract.emu.createdTaskIds()).toHaveLength(1);
+		expect(contract.emu.requests.map((r) => r.fault)).toEqual(['429', '429', undefined]);
 		// Fetches are not hit by a submit rule.
-		expect((await get(`/mj/task/${emu.createdTaskIds()[0]}/fetch`)).status).toBe(200);
+		expect((await get(`/mj/task/${contract.emu.createdTaskIds()[0]}/fetch`)).status).toBe(200);
 	});
 
 	it('500, 502 and 503 answer with their status', async () => {
-		emu.setOptions({
+		contract.emu.setOptions({
 			faults: [
 				{ target: 'fetch', kind: '500', times: 1 },
 				{ target: 'fetch', kind: '502', times: 1 },
@@ -663,14 +556,14 @@ describe('faults', () => {
 	});
 
 	it('drop-before creates nothing; drop-after creates the task the client never hears of', async () => {
-		emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-before', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-before', times: 1 }] });
 		await expect(post('/mj/submit/imagine', { prompt: 'cat' })).rejects.toThrow();
-		expect(emu.createdTaskIds()).toHaveLength(0);
-		emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-after', times: 1 }] });
+		expect(contract.emu.createdTaskIds()).toHaveLength(0);
+		contract.emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-after', times: 1 }] });
 		await expect(post('/mj/submit/imagine', { prompt: 'ghost' })).rejects.toThrow();
-		const [ghost] = emu.createdTaskIds();
-		expect(emu.tasks.get(ghost)!.prompt).toBe('ghost');
-		const log = emu.requests.filter((r) => r.fault);
+		const [ghost] = contract.emu.createdTaskIds();
+		expect(contract.emu.tasks.get(ghost)!.prompt).toBe('ghost');
+		const log = contract.emu.requests.filter((r) => r.fault);
 		expect(log.map((r) => [r.fault, r.status])).toEqual([
 			['drop-before', 0],
 			['drop-after', 0],
@@ -682,7 +575,7 @@ describe('faults', () => {
 
 	it('malformed answers truncated JSON, empty answers nothing, both with 200', async () => {
 		const id = await imagine();
-		emu.setOptions({ faults: [{ target: 'fetch', kind: 'malformed', times: 1 }, { target: 'fetch', kind: 'empty', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'fetch', kind: 'malformed', times: 1 }, { target: 'fetch', kind: 'empty', times: 1 }] });
 		const malformed = await get(`/mj/task/${id}/fetch`);
 		expect(malformed.status).toBe(200);
 		expect(malformed.text.length).toBeGreaterThan(0);
@@ -693,25 +586,25 @@ describe('faults', () => {
 	});
 
 	it('slow delays the answer; everyNth hits every Nth request; image and any targets', async () => {
-		emu.setOptions({ faults: [{ target: 'fetch', kind: 'slow', delayMs: 200, times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'fetch', kind: 'slow', delayMs: 200, times: 1 }] });
 		const started = Date.now();
 		await get('/mj/task/1111111111111111/fetch');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-		expect(emu.requests[0].fault).toBe('slow');
+		expect(contract.emu.requests[0].fault).toBe('slow');
 
-		emu.setOptions({ faults: [{ target: 'fetch', kind: '503', everyNth: 2 }] });
+		contract.emu.setOptions({ faults: [{ target: 'fetch', kind: '503', everyNth: 2 }] });
 		const statuses = [];
 		for (let i = 0; i < 4; i++) statuses.push((await get('/mj/task/1111111111111111/fetch')).status);
 		expect(statuses).toEqual([400, 503, 400, 503]);
 
-		emu.setOptions({ faults: [] });
+		contract.emu.setOptions({ faults: [] });
 		const task = await finishedImagine();
-		emu.setOptions({ faults: [{ target: 'image', kind: 'malformed', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'image', kind: 'malformed', times: 1 }] });
 		const truncated = await get(local(task.imageUrl));
 		expect(truncated.raw.length).toBeGreaterThan(0);
 		const full = await get(local(task.imageUrl));
 		expect(truncated.raw.length).toBeLessThan(full.raw.length);
-		emu.setOptions({ faults: [{ target: 'any', kind: '500', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'any', kind: '500', times: 1 }] });
 		expect((await post('/mj/task/list-by-condition', { ids: [] })).status).toBe(500);
 	});
 
@@ -749,7 +642,7 @@ describe('notifyHook', () => {
 		received.length = 0;
 		const id = await imagine('cat', { notifyHook: `${hookUrl}/hook/1`, state: 'item-7' });
 		await waitTask(id);
-		await emu.waitForIdle(3000);
+		await contract.emu.waitForIdle(3000);
 		expect(received.every((r) => r.path === '/hook/1')).toBe(true);
 		expect(received.map((r) => `${r.body.status}:${r.body.progress}`)).toEqual([
 			'SUBMITTED:0%',
@@ -765,10 +658,10 @@ describe('notifyHook', () => {
 
 	it('a dead hook is only logged', async () => {
 		const lines: string[] = [];
-		emu.setOptions({ logger: (line) => lines.push(line) });
+		contract.emu.setOptions({ logger: (line) => lines.push(line) });
 		const id = await imagine('cat', { notifyHook: 'http://127.0.0.1:1/nothing' });
 		expect((await waitTask(id)).task.status).toBe('SUCCESS');
-		await emu.waitForIdle(3000);
+		await contract.emu.waitForIdle(3000);
 		expect(lines.some((l) => l.startsWith('notifyHook http://127.0.0.1:1/nothing failed'))).toBe(true);
 		expect(lines.some((l) => /^POST \/mj\/submit\/imagine 200$/.test(l))).toBe(true);
 	});

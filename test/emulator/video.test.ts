@@ -2,9 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
-
-import { request } from 'undici';
 
 import { renderFlat } from './images';
 import {
@@ -12,65 +9,14 @@ import {
 	QUARTER_COLOURS,
 	VIDEO_DURATION_SEC,
 	VIDEO_FRAME_COUNT,
-	startEmulator,
 	videoFixture,
-	type Emulator,
 	type EmulatorOptions,
 } from './index';
+import { decodeRgbaPng, useContractEmulator } from './contractClient';
 
 // Contract tests for video, editor, shorten, seed and upload (project issue 11).
 
 // ---------- helpers (as in emulator.test.ts) ----------
-
-interface Answer {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	raw: Buffer;
-	text: string;
-	json: any;
-}
-
-let emu: Emulator;
-let defaultHeaders: Record<string, string> = {};
-
-async function call(method: 'GET' | 'POST' | 'HEAD', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-	const response = await request(`${emu.url}${path}`, {
-		method,
-		headers: { ...defaultHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const raw = Buffer.from(await response.body.arrayBuffer());
-	const text = raw.toString('utf8');
-	let json: any;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: response.statusCode, headers: response.headers, raw, text, json };
-}
-
-const post = (path: string, body: unknown, headers?: Record<string, string>) => call('POST', path, body, headers);
-const get = (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers);
-
-function local(url: string): string {
-	expect(url.startsWith(emu.url)).toBe(true);
-	return url.slice(emu.url.length);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitTask(id: string, until = (t: any) => t.status === 'SUCCESS' || t.status === 'FAILURE', timeoutMs = 5000) {
-	const seen: string[] = [];
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const { json } = await get(`/mj/task/${id}/fetch`);
-		if (seen[seen.length - 1] !== `${json.status}:${json.progress}`) seen.push(`${json.status}:${json.progress}`);
-		if (until(json)) return { task: json, seen };
-		if (Date.now() > deadline) throw new Error(`task ${id} stuck at ${json.status} ${json.progress}`);
-		await sleep(10);
-	}
-}
 
 async function submitted(path: string, body: unknown): Promise<string> {
 	const { json } = await post(path, body);
@@ -82,49 +28,10 @@ async function finished(path: string, body: unknown) {
 	return (await waitTask(await submitted(path, body))).task;
 }
 
-async function press(parent: any, label: string, extra: Record<string, unknown> = {}) {
-	const button = parent.buttons.find((b: any) => (b.label || b.emoji) === label);
-	expect(button).toBeDefined();
-	return post('/mj/submit/action', { taskId: parent.id, customId: button.customId, ...extra });
-}
-
 async function pressed(parent: any, label: string, extra: Record<string, unknown> = {}) {
 	const answer = await press(parent, label, extra);
 	expect(answer.json.code).toBe(1);
 	return (await waitTask(String(answer.json.result))).task;
-}
-
-/** Colour of pixel (x, y) of an 8-bit RGBA PNG (filter 0 rows, as the emulator writes; others decoded too). */
-function pngPixel(png: Buffer, x: number, y: number): number[] {
-	expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-	let offset = 8;
-	let width = 0;
-	let height = 0;
-	const idat: Buffer[] = [];
-	while (offset < png.length) {
-		const length = png.readUInt32BE(offset);
-		const type = png.toString('latin1', offset + 4, offset + 8);
-		const data = png.subarray(offset + 8, offset + 8 + length);
-		if (type === 'IHDR') [width, height] = [data.readUInt32BE(0), data.readUInt32BE(4)];
-		if (type === 'IDAT') idat.push(data);
-		offset += 12 + length;
-	}
-	const raw = inflateSync(Buffer.concat(idat));
-	const stride = width * 4;
-	const out = Buffer.alloc(stride * height);
-	for (let row = 0; row < height; row++) {
-		const filter = raw[row * (stride + 1)];
-		for (let i = 0; i < stride; i++) {
-			const v = raw[row * (stride + 1) + 1 + i];
-			const a = i >= 4 ? out[row * stride + i - 4] : 0;
-			const b = row > 0 ? out[(row - 1) * stride + i] : 0;
-			const c = i >= 4 && row > 0 ? out[(row - 1) * stride + i - 4] : 0;
-			const p = a + b - c;
-			const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-			out[row * stride + i] = (v + [0, a, b, (a + b) >> 1, paeth][filter]) & 0xff;
-		}
-	}
-	return [...out.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)];
 }
 
 /** The top-level boxes of an mp4: [type, size] in order. */
@@ -172,17 +79,8 @@ const TEST_OPTIONS: Partial<EmulatorOptions> = {
 	logger: undefined,
 };
 
-beforeAll(async () => {
-	emu = await startEmulator(TEST_OPTIONS);
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(() => {
-	defaultHeaders = {};
-	emu.reset();
-	emu.setOptions(TEST_OPTIONS);
-});
+const contract = useContractEmulator(TEST_OPTIONS);
+const { call, post, get, local, waitTask, press } = contract;
 
 async function finishedVideo(extra: Record<string, unknown> = {}) {
 	return finished('/mj/submit/video', { motion: 'high', image: FRAME_URL, prompt: 'waves at dusk', ...extra });
@@ -198,7 +96,7 @@ async function upscaledImage() {
 describe('video submit', () => {
 	it('refuses bad video submits with code 4 and creates nothing', async () => {
 		const grid = await finished('/mj/submit/imagine', { prompt: 'cat' });
-		emu.reset();
+		contract.emu.reset();
 		const cases: Array<Record<string, unknown>> = [
 			{ image: FRAME_URL },
 			{ motion: 'medium', image: FRAME_URL },
@@ -224,7 +122,7 @@ describe('video submit', () => {
 		}
 		const banned = await post('/mj/submit/video', { motion: 'low', image: FRAME_URL, prompt: 'a badword' });
 		expect(banned.json).toMatchObject({ code: 24, result: null, properties: { bannedWord: 'badword' } });
-		expect(emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
 	});
 
 	it('runs the lifecycle and finishes with four playable, distinct mp4s, thumbnails and U1..U4', async () => {
@@ -266,7 +164,7 @@ describe('video submit', () => {
 
 			const thumbnail = await get(local(task.videoUrls[i].thumbnail));
 			expect(thumbnail.headers['content-type']).toBe('image/png');
-			expect(pngPixel(thumbnail.raw, 2, 2)).toEqual([...QUARTER_COLOURS[i]]);
+			expect(decodeRgbaPng(thumbnail.raw).pixel(2, 2)).toEqual([...QUARTER_COLOURS[i]]);
 		}
 		expect(new Set(bodies).size).toBe(4);
 		expect((await get(`/mj/task/${id}/image-seed`)).json.code).toBe(1);
@@ -293,14 +191,14 @@ describe('video submit', () => {
 	});
 
 	it('serves videos only when finished, without auth, and honours Range and HEAD', async () => {
-		emu.setOptions({ taskDurationMs: 400, auth: { key: 'sk-video' } });
-		defaultHeaders = { authorization: 'Bearer sk-video' };
+		contract.emu.setOptions({ taskDurationMs: 400, auth: { key: 'sk-video' } });
+		contract.headers = { authorization: 'Bearer sk-video' };
 		const id = await submitted('/mj/submit/video', { motion: 'low', image: FRAME_URL });
-		const running = emu.tasks.get(id)!;
+		const running = contract.emu.tasks.get(id)!;
 		expect((await get(`/video/${id}/0_0.mp4`)).status).toBe(404);
 		const { task } = await waitTask(id);
 		expect(running.status).toBe('SUCCESS');
-		defaultHeaders = {};
+		contract.headers = {};
 		const path = local(task.videoUrls[2].url);
 		const fixture = videoFixture(2);
 		const total = fixture.length;
@@ -320,12 +218,12 @@ describe('video submit', () => {
 		// Several ranges, or nonsense: the whole file.
 		expect((await get(path, { range: 'bytes=0-1,5-9' })).status).toBe(200);
 		expect((await get(path, { range: 'pages=1-2' })).raw).toEqual(fixture);
-		expect(emu.requests.filter((r) => r.kind === 'video').map((r) => r.status)).toEqual([404, 200, 206, 206, 206, 416, 200, 200]);
+		expect(contract.emu.requests.filter((r) => r.kind === 'video').map((r) => r.status)).toEqual([404, 200, 206, 206, 206, 416, 200, 200]);
 	});
 
 	it('videoSizeBytes pads every mp4 with a free box to the size asked, streamed, still playable', async () => {
 		const size = 3 * 1024 * 1024 + 5;
-		emu.setOptions({ videoSizeBytes: size });
+		contract.emu.setOptions({ videoSizeBytes: size });
 		const task = await finishedVideo();
 		const video = await get(local(task.videoUrl));
 		expect(video.headers['content-length']).toBe(String(size));
@@ -404,16 +302,16 @@ describe('animate, video upscale and extend buttons', () => {
 		expect(ok.json.code).toBe(1);
 		const { task } = await waitTask(String(ok.json.result));
 		expect(task).toMatchObject({ action: 'VIDEO', parentId: parent.id, promptEn: `${parent.videoUrls[3].url} more waves --video 1 --motion low` });
-		expect(emu.requests.find((r) => r.createdTaskId === task.id)!.taskIds).toEqual([parent.id]);
+		expect(contract.emu.requests.find((r) => r.createdTaskId === task.id)!.taskIds).toEqual([parent.id]);
 		// Numeric task ids are fine too.
 		expect((await post('/mj/submit/video', { motion: 'high', action: 'extend', index: 0, taskId: Number(parent.id) })).json.code).toBe(1);
 
 		const two = await finishedVideo({ batchSize: 2 });
 		const u1 = await pressed(two, 'U1');
 		const image = await finished('/mj/submit/imagine', { prompt: 'cat' });
-		emu.setOptions({ taskDurationMs: 5000 });
+		contract.emu.setOptions({ taskDurationMs: 5000 });
 		const running = await submitted('/mj/submit/video', { motion: 'low', image: FRAME_URL });
-		const before = emu.createdTaskIds().length;
+		const before = contract.emu.createdTaskIds().length;
 		const refusals: Array<[Record<string, unknown>, number, number]> = [
 			[{ taskId: parent.id, index: 4 }, 200, 4],
 			[{ taskId: parent.id, index: -1 }, 200, 4],
@@ -430,7 +328,7 @@ describe('animate, video upscale and extend buttons', () => {
 			const answer = await post('/mj/submit/video', { motion: 'high', action: 'extend', ...extra });
 			expect({ extra, status: answer.status, code: answer.json.code }).toEqual({ extra, status, code });
 		}
-		expect(emu.createdTaskIds()).toHaveLength(before);
+		expect(contract.emu.createdTaskIds()).toHaveLength(before);
 	});
 });
 
@@ -443,7 +341,7 @@ describe('editor and retexture', () => {
 			}
 			expect((await post(path, { image: FRAME_URL, prompt: 'badword hat' })).json.code).toBe(24);
 		}
-		expect(emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
 	});
 
 	it('edits (URL or data URI) and retexture give grids with U/V buttons; U1 upscales', async () => {
@@ -452,7 +350,7 @@ describe('editor and retexture', () => {
 		expect(edit.buttons.map((b: any) => b.label || b.emoji)).toEqual(['U1', 'U2', 'U3', 'U4', '🔄', 'V1', 'V2', 'V3', 'V4']);
 		const grid = await get(local(edit.imageUrl));
 		expect(grid.headers['content-type']).toBe('image/png');
-		expect(pngPixel(grid.raw, 1, 1)).toEqual([...QUARTER_COLOURS[0]]);
+		expect(decodeRgbaPng(grid.raw).pixel(1, 1)).toEqual([...QUARTER_COLOURS[0]]);
 		expect(grid.raw.readUInt32BE(16)).toBe(2 * grid.raw.readUInt32BE(20));
 		expect((await pressed(edit, 'U1')).action).toBe('UPSCALE');
 
@@ -469,7 +367,7 @@ describe('shorten', () => {
 		expect((await post('/mj/submit/shorten', {})).json.code).toBe(4);
 		expect((await post('/mj/submit/shorten', { prompt: ' ' })).json.code).toBe(4);
 		expect((await post('/mj/submit/shorten', { prompt: 'badword' })).json.code).toBe(24);
-		expect(emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
 	});
 
 	it('finishes with five shortened prompts and PromptAnalyzer buttons that open a MODAL', async () => {
@@ -495,7 +393,7 @@ describe('shorten', () => {
 		const second = await press(task, '2️⃣');
 		expect(second.json).toMatchObject({ code: 21, properties: { remix: true, finalPrompt: shortened[1] } });
 		const id = String(second.json.result);
-		expect(emu.tasks.get(id)).toMatchObject({ status: 'MODAL', action: 'IMAGINE', prompt: shortened[1], parentId: task.id });
+		expect(contract.emu.tasks.get(id)).toMatchObject({ status: 'MODAL', action: 'IMAGINE', prompt: shortened[1], parentId: task.id });
 		expect((await post('/mj/submit/modal', { taskId: id })).json.code).toBe(1);
 		const grid = (await waitTask(id)).task;
 		expect(grid).toMatchObject({ status: 'SUCCESS', action: 'IMAGINE', prompt: shortened[1] });
@@ -512,11 +410,11 @@ describe('image seed', () => {
 		expect((await get(`/mj/task/${grid.id}/image-seed`)).json.result).toBe(seed.json.result);
 		const unknown = await get('/mj/task/1111111111111111/image-seed');
 		expect([unknown.status, unknown.json.code]).toEqual([404, 3]);
-		emu.setOptions({ taskDurationMs: 5000 });
+		contract.emu.setOptions({ taskDurationMs: 5000 });
 		const running = await submitted('/mj/submit/imagine', { prompt: 'cat' });
 		const early = await get(`/mj/task/${running}/image-seed`);
 		expect([early.status, early.json.code, early.json.result]).toEqual([400, 4, null]);
-		expect(emu.requests.filter((r) => r.kind === 'seed').map((r) => [r.status, r.taskIds])).toEqual([
+		expect(contract.emu.requests.filter((r) => r.kind === 'seed').map((r) => [r.status, r.taskIds])).toEqual([
 			[200, [grid.id]],
 			[200, [grid.id]],
 			[404, ['1111111111111111']],
@@ -540,15 +438,15 @@ describe('upload-discord-images', () => {
 		expect(png.raw.toString('base64')).toBe(PNG_DATA_URI.split(',')[1]);
 		const jpg = await get(local(urls[1]));
 		expect([jpg.headers['content-type'], jpg.text]).toEqual(['image/jpeg', 'JPEGDATA']);
-		expect(emu.createdTaskIds()).toEqual([]);
-		expect(emu.requests[0]).toMatchObject({ kind: 'submit-upload', status: 200, path: '/mj/submit/upload-discord-images' });
+		expect(contract.emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.requests[0]).toMatchObject({ kind: 'submit-upload', status: 200, path: '/mj/submit/upload-discord-images' });
 
 		for (const body of [{}, { base64Array: [] }, { base64Array: 'x' }, { base64Array: [PNG_DATA_URI, 'https://x/y.png'] }]) {
 			const refused = await post('/mj/submit/upload-discord-images', body);
 			expect([refused.json.code, refused.json.result]).toEqual([4, null]);
 		}
 		expect((await get('/attachments/1/nothing.png')).status).toBe(404);
-		emu.reset();
+		contract.emu.reset();
 		expect((await get(local(urls[0]))).status).toBe(404);
 	});
 });
@@ -563,18 +461,18 @@ describe('auth, speed modes, the request log and faults on the new endpoints', (
 	];
 
 	it('need the key like every submit; media need none', async () => {
-		emu.setOptions({ auth: { key: 'sk-1', styles: ['bearer'] } });
+		contract.emu.setOptions({ auth: { key: 'sk-1', styles: ['bearer'] } });
 		for (const [path, , body] of NEW_SUBMITS) {
 			const denied = await post(path, body);
 			expect([path, denied.status, denied.json.error.type]).toEqual([path, 401, 'new_api_error']);
 			expect((await post(path, body, { authorization: 'Bearer sk-1' })).json.code).toBe(1);
 		}
-		defaultHeaders = { authorization: 'Bearer sk-1' };
+		contract.headers = { authorization: 'Bearer sk-1' };
 		const video = await finishedVideo();
 		const seed = await get(`/mj/task/${video.id}/image-seed`);
 		expect(seed.json.code).toBe(1);
 		expect((await get(`/mj/task/${video.id}/image-seed`, { authorization: 'Bearer nope' })).status).toBe(401);
-		defaultHeaders = {};
+		contract.headers = {};
 		expect((await get(local(video.videoUrl))).status).toBe(200);
 		expect((await get(local(video.videoUrls[0].thumbnail))).status).toBe(200);
 	});
@@ -583,32 +481,32 @@ describe('auth, speed modes, the request log and faults on the new endpoints', (
 		for (const [path, kind, body] of NEW_SUBMITS) {
 			const answer = await post(`/mj-turbo${path}`, body);
 			expect(answer.json.code).toBe(1);
-			const entry = emu.requests[emu.requests.length - 1];
+			const entry = contract.emu.requests[contract.emu.requests.length - 1];
 			expect(entry).toMatchObject({ kind, mode: 'turbo', path, method: 'POST', status: 200, body });
 			if (kind !== 'submit-upload') expect(entry.createdTaskId).toBe(String(answer.json.result));
 		}
-		await emu.waitForIdle(3000);
-		const video = emu.tasks.get(emu.createdTaskIds()[0])!;
+		await contract.emu.waitForIdle(3000);
+		const video = contract.emu.tasks.get(contract.emu.createdTaskIds()[0])!;
 		expect(String(video.properties.messageContent)).toContain('(turbo)');
 		expect((await post('/mj-fast/mj/submit/shorten', { prompt: 'p' })).json.code).toBe(1);
-		expect(emu.requests[emu.requests.length - 1].mode).toBe('fast');
+		expect(contract.emu.requests[contract.emu.requests.length - 1].mode).toBe('fast');
 	});
 
 	it('submit faults hit the new submits; image faults hit mp4s and thumbnails', async () => {
-		emu.setOptions({ faults: [{ target: 'submit', kind: '429', times: NEW_SUBMITS.length }] });
+		contract.emu.setOptions({ faults: [{ target: 'submit', kind: '429', times: NEW_SUBMITS.length }] });
 		for (const [path, , body] of NEW_SUBMITS) expect((await post(path, body)).status).toBe(429);
-		expect(emu.createdTaskIds()).toEqual([]);
-		expect(emu.requests.every((r) => r.fault === '429')).toBe(true);
+		expect(contract.emu.createdTaskIds()).toEqual([]);
+		expect(contract.emu.requests.every((r) => r.fault === '429')).toBe(true);
 
-		emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-after', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'submit', kind: 'drop-after', times: 1 }] });
 		await expect(post('/mj/submit/video', { motion: 'low', image: FRAME_URL, prompt: 'ghost' })).rejects.toThrow();
-		const [ghost] = emu.createdTaskIds();
-		expect(emu.tasks.get(ghost)).toMatchObject({ action: 'VIDEO', prompt: 'ghost' });
+		const [ghost] = contract.emu.createdTaskIds();
+		expect(contract.emu.tasks.get(ghost)).toMatchObject({ action: 'VIDEO', prompt: 'ghost' });
 		const video = (await waitTask(ghost)).task;
 
 		const path = local(video.videoUrl);
 		const full = videoFixture(0);
-		emu.setOptions({ faults: [{ target: 'image', kind: 'malformed', times: 1 }, { target: 'image', kind: 'empty', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'image', kind: 'malformed', times: 1 }, { target: 'image', kind: 'empty', times: 1 }] });
 		const truncated = await get(path);
 		expect([truncated.status, truncated.raw.length]).toEqual([200, Math.floor(full.length / 2)]);
 		expect(truncated.raw).toEqual(full.subarray(0, truncated.raw.length));
@@ -616,16 +514,16 @@ describe('auth, speed modes, the request log and faults on the new endpoints', (
 		expect([empty.status, empty.raw.length]).toEqual([200, 0]);
 		expect((await get(path)).raw).toEqual(full);
 
-		emu.setOptions({ faults: [{ target: 'image', kind: '503', times: 2, retryAfterSec: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'image', kind: '503', times: 2, retryAfterSec: 1 }] });
 		const unavailable = await get(path);
 		expect([unavailable.status, unavailable.headers['retry-after']]).toEqual([503, '1']);
 		expect((await get(local(video.videoUrls[1].thumbnail))).status).toBe(503);
 		expect((await get(path)).status).toBe(200);
-		expect(emu.requests.filter((r) => r.kind === 'video').map((r) => r.fault)).toEqual(['malformed', 'empty', undefined, '503', undefined]);
+		expect(contract.emu.requests.filter((r) => r.kind === 'video').map((r) => r.fault)).toEqual(['malformed', 'empty', undefined, '503', undefined]);
 
-		emu.setOptions({ faults: [{ target: 'image', kind: 'drop-before', times: 1 }] });
+		contract.emu.setOptions({ faults: [{ target: 'image', kind: 'drop-before', times: 1 }] });
 		await expect(get(path)).rejects.toThrow();
-		emu.setOptions({ faults: [{ target: 'fetch', kind: 'slow', delayMs: 100 }] });
+		contract.emu.setOptions({ faults: [{ target: 'fetch', kind: 'slow', delayMs: 100 }] });
 		expect((await get(path)).status).toBe(200);
 	});
 
@@ -644,7 +542,7 @@ describe('auth, speed modes, the request log and faults on the new endpoints', (
 		try {
 			const port = (hook.address() as { port: number }).port;
 			await finishedVideo({ notifyHook: `http://127.0.0.1:${port}/hook`, state: 'v-1' });
-			await emu.waitForIdle(3000);
+			await contract.emu.waitForIdle(3000);
 			const last = bodies[bodies.length - 1];
 			expect(last).toMatchObject({ status: 'SUCCESS', action: 'VIDEO', state: 'v-1', contentType: 'video/mp4' });
 			expect(last.videoUrls).toHaveLength(4);

@@ -45,6 +45,29 @@ export function useEmulator(options: Partial<EmulatorOptions> = {}) {
 	return handle;
 }
 
+/**
+ * An emulator of its own for one case (so cases can run concurrently), with
+ * one key accepted as a Bearer token; closed when the case ends.
+ */
+export async function withEmulator<T>(
+	key: string,
+	options: Partial<EmulatorOptions>,
+	body: (emu: Emulator) => Promise<T>,
+): Promise<T> {
+	const emu = await startEmulator({
+		taskDurationMs: 200,
+		concurrency: 20,
+		queueSize: 20,
+		auth: { key, styles: ['bearer'] },
+		...options,
+	});
+	try {
+		return await body(emu);
+	} finally {
+		await emu.close();
+	}
+}
+
 /** Everything a user or a log could see of a run, as one string. */
 export function everythingVisible(value: unknown): string {
 	const seen = new WeakSet<object>();

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { LoggerProxy, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { request } from 'undici';
 
-import { startEmulator, type Emulator, type EmulatorOptions, type FaultRule } from '../../emulator';
+import type { Emulator, EmulatorOptions, FaultRule } from '../../emulator';
 import { Midjourney } from '../../../nodes/Midjourney/Midjourney.node';
 import {
 	PACKAGE_NODE_TYPE,
@@ -30,7 +30,7 @@ import {
 	type RunningWorkflow,
 	type WorkflowResult,
 } from '../../harness';
-import { everythingVisible } from './emulatorSetup';
+import { everythingVisible, withEmulator as withOwnEmulator } from './emulatorSetup';
 
 const KEY = 'sk-SECRET-abc123';
 const PROMPTS = ['a red kite over dunes', 'a green door in a wall', 'a blue boat at dawn', 'a yellow lamp on a desk'];
@@ -65,18 +65,7 @@ const warmUp = async () => await (warmedUp ??= runWorkflow(chain()));
 
 async function withEmulator<T>(options: Partial<EmulatorOptions>, body: (emu: Emulator) => Promise<T>): Promise<T> {
 	await warmUp();
-	const emu = await startEmulator({
-		taskDurationMs: 200,
-		concurrency: 20,
-		queueSize: 20,
-		auth: { key: KEY, styles: ['bearer'] },
-		...options,
-	});
-	try {
-		return await body(emu);
-	} finally {
-		await emu.close();
-	}
+	return await withOwnEmulator(KEY, options, body);
 }
 
 interface BatchOptions {

@@ -8,29 +8,17 @@
  */
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../emulator';
+import type { Emulator, EmulatorOptions } from '../../../emulator';
 import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
-import { everythingVisible } from '../emulatorSetup';
+import { everythingVisible, withEmulator as withOwnEmulator } from '../emulatorSetup';
 
 const KEY = 'sk-ledger-test-key';
 const PROMPTS = ['a red kite over dunes', 'a green door in a wall', 'a blue boat at dawn'];
 const FAST: IDataObject = { pollInterval: 0.2, initialDelay: 0 };
 const RETRY: Partial<INode> = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 
-async function withEmulator<T>(options: Partial<EmulatorOptions>, body: (emu: Emulator) => Promise<T>): Promise<T> {
-	const emu = await startEmulator({
-		taskDurationMs: 200,
-		concurrency: 20,
-		queueSize: 20,
-		auth: { key: KEY, styles: ['bearer'] },
-		...options,
-	});
-	try {
-		return await body(emu);
-	} finally {
-		await emu.close();
-	}
-}
+const withEmulator = async <T>(options: Partial<EmulatorOptions>, body: (emu: Emulator) => Promise<T>) =>
+	await withOwnEmulator(KEY, options, body);
 
 async function runImagine(
 	emu: Emulator,
