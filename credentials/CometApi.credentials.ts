@@ -7,18 +7,12 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { cleanApiKey } from '../nodes/Midjourney/model/apiKey';
+
 export type CometApiAuthStyle = 'bearer' | 'raw' | 'mjApiSecret';
 
 const REJECTED_KEY_MESSAGE =
 	'The API key was rejected by the server at the Base URL: check the API key and the Authentication style in the CometAPI credential';
-
-/** The key as the user pasted it, without surrounding blanks or a "Bearer " they copied along. */
-export function cleanApiKey(value: unknown): string {
-	return String(value ?? '')
-		.trim()
-		.replace(/^bearer\s+/i, '')
-		.trim();
-}
 
 /** The headers that carry the key, for each authentication style. */
 export function authHeaders(credentials: ICredentialDataDecryptedObject): Record<string, string> {

@@ -4,10 +4,14 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { route } from './execution/router';
 import { nodeProperties } from './operations/description';
+import { resumeOnCallback } from './waiting/callbackResume';
+import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
 
 export class Midjourney implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,16 +22,24 @@ export class Midjourney implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Generate and edit images with Midjourney through CometAPI (or a self-hosted midjourney-proxy): imagine, press buttons such as U1-U4 / V1-V4, blend, describe, and wait for the result',
+			'Generate and edit images and short videos with Midjourney through CometAPI (or a self-hosted midjourney-proxy): imagine, press buttons such as U1-U4 / V1-V4, blend, describe, edit, animate, and wait for the result',
 		defaults: { name: 'Midjourney' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true }],
+		// Wait Mode "Callback": the server calls the parked execution's resume URL.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: nodeProperties(),
 	};
 
+	webhookMethods = NO_HOOK_REGISTRATION;
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -8,13 +8,16 @@
  *   npm run bench [-- --task-ms 3000 --n 50 --poll 1 --sequential-n 10 --download-n 200
  *                     --latency-runs 10 --cpu-runs 3 --compare-poll 0.5 --concurrent-runs 5]
  *   BENCH_PROFILE=run.cpuprofile npm run bench   also keeps the CPU profile of section 4
+ *   npm run bench -- --callback-only              only section 6 (Wait Mode Callback), spliced in
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	type IDataObject,
@@ -26,6 +29,8 @@ import {
 import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
 import type { EmulatorOptions } from '../emulator';
 import { PACKAGE_NODE_TYPE, chain, midjourneyNode, runWorkflow } from '../harness';
+import { WaitingExecutions } from '../harness/waiting';
+import { encodePng } from '../../nodes/Midjourney/images/png';
 import type { ChildRequest, Snapshot } from './emulatorChild';
 
 const KEY = 'sk-bench-emulator-key';
@@ -41,6 +46,12 @@ const { values: args } = parseArgs({
 		'cpu-runs': { type: 'string', default: '3' },
 		'compare-poll': { type: 'string', default: '0.5' },
 		'concurrent-runs': { type: 'string', default: '5' },
+		'video-n': { type: 'string', default: '20' },
+		'video-mb': { type: 'string', default: '10' },
+		/** only section 5 (videos), spliced into the BENCHMARKS.md already there */
+		'videos-only': { type: 'boolean', default: false },
+		/** only section 6 (Wait Mode Callback), spliced in likewise */
+		'callback-only': { type: 'boolean', default: false },
 	},
 });
 const T = Number(args['task-ms']);
@@ -53,6 +64,8 @@ const LATENCY_RUNS = Number(args['latency-runs']);
 const CPU_RUNS = Number(args['cpu-runs']);
 const COMPARE_POLL_S = Number(args['compare-poll']);
 const CONCURRENT_RUNS = Number(args['concurrent-runs']);
+const VIDEO_N = Number(args['video-n']);
+const VIDEO_MB = Number(args['video-mb']);
 /** The node's own upper limit for Max Concurrent Tasks. */
 const NODE_MAX_CONCURRENCY = 100;
 
@@ -441,7 +454,291 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const ms = (value: number) => `${Math.round(value)} ms`;
 const s = (value: number) => `${fixed(value / 1000)} s`;
 
+// ---------------------------------------------------------------------------
+// 5: videos as binary data, streamed (filesystem mode)
+
+interface VideoRun {
+	videos: number;
+	mbEach: number;
+	wallMs: number;
+	failed: number;
+	/** bytes n8n's binary data service stored, summed over the items */
+	storedBytes: number;
+	baseRssMb: number;
+	peakRssMb: number;
+	peakHeapMb: number;
+}
+
+const FIRST_FRAME = `data:image/png;base64,${encodePng({ width: 8, height: 8, data: Buffer.alloc(256, 120) }).toString('base64')}`;
+
+/**
+ * Animate from an image, batches of 4 videos, Download Video on, One Item per
+ * Video, in n8n's filesystem binary data mode; RSS sampled every 20 ms.
+ */
+async function runVideos(emulator: EmulatorProcess, videos: number, mbEach: number): Promise<VideoRun> {
+	await emulator.reset();
+	await emulator.setOptions({ videoSizeBytes: mbEach * 1048576, taskDurationMs: 500 });
+	const items = Array.from({ length: Math.ceil(videos / 4) }, (_, index) => ({ json: { index } }));
+	global.gc?.();
+	const baseRss = process.memoryUsage().rss;
+	let peakRss = baseRss;
+	let peakHeap = process.memoryUsage().heapUsed;
+	const sampler = setInterval(() => {
+		const usage = process.memoryUsage();
+		peakRss = Math.max(peakRss, usage.rss);
+		peakHeap = Math.max(peakHeap, usage.heapUsed);
+	}, 20);
+	const started = performance.now();
+	const result = await runWorkflow(
+		chain(
+			midjourneyNode('Animate', {
+				operation: 'animate',
+				source: 'image',
+				imageSource: 'url',
+				imageUrl: FIRST_FRAME,
+				motion: 'low',
+				options: nodeOptions(0.5, { downloadVideo: true, output: 'videos', maxConcurrency: items.length }),
+			}),
+		),
+		{
+			credentials: { cometApi: { apiKey: KEY, baseUrl: emulator.url, authStyle: 'bearer' } },
+			triggerItems: items,
+			binaryMode: 'filesystem',
+		},
+	);
+	const wallMs = performance.now() - started;
+	clearInterval(sampler);
+	const output = result.output('Animate');
+	// What reached disk, read from the files themselves (n8n-core 1.x gives only a rounded fileSize).
+	const binaryData = Container.get(BinaryDataService);
+	const storedBytes = output.reduce((sum, item) => {
+		const id = item.binary?.data?.id;
+		return sum + (id ? statSync(binaryData.getPath(id)).size : 0);
+	}, 0);
+	const sizes = output.map((item) => item.binary?.data?.fileSize);
+	const failed = result.error ? videos : videos - output.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length;
+	if (result.error) console.log(`   error: ${result.error.message}`);
+	console.log(`   ${output.length} items, sizes ${[...new Set(sizes)].join(', ')}`);
+	return {
+		videos,
+		mbEach,
+		wallMs,
+		failed,
+		storedBytes,
+		baseRssMb: baseRss / 1048576,
+		peakRssMb: peakRss / 1048576,
+		peakHeapMb: peakHeap / 1048576,
+	};
+}
+
+/** Section 5 of BENCHMARKS.md: the big run against a small one, so "flat" is measured, not claimed. */
+async function videoSection(emulator: EmulatorProcess): Promise<{ markdown: string; pass: boolean }> {
+	console.log('5. videos as binary: warm-up, a small run, then the measured one…');
+	await runVideos(emulator, 4, 1);
+	const small = await runVideos(emulator, 4, 1);
+	console.log(`   4 × 1 MB: peak RSS ${fixed(small.peakRssMb, 0)} MB (+${fixed(small.peakRssMb - small.baseRssMb, 0)})`);
+	const big = await runVideos(emulator, VIDEO_N, VIDEO_MB);
+	console.log(`   ${VIDEO_N} × ${VIDEO_MB} MB: peak RSS ${fixed(big.peakRssMb, 0)} MB (+${fixed(big.peakRssMb - big.baseRssMb, 0)})`);
+	const totalMb = (VIDEO_N * VIDEO_MB);
+	const bigGrowth = big.peakRssMb - big.baseRssMb;
+	// Flat: the big run's RSS growth stays well under the data it moved (a buffered download would hold every file).
+	const pass = big.failed === 0 && small.failed === 0 && bigGrowth < totalMb / 4;
+	const row = (run: VideoRun) =>
+		`| ${run.videos} × ${run.mbEach} MB | ${fixed(run.storedBytes / 1048576, 0)} MB | ${s(run.wallMs)} | ${fixed(run.baseRssMb, 0)} MB | **${fixed(run.peakRssMb, 0)} MB** (+${fixed(run.peakRssMb - run.baseRssMb, 0)}) | ${fixed(run.peakHeapMb, 0)} MB | ${run.failed} |`;
+	const markdown = `## 5. Videos as binary data (Download Video, filesystem mode)
+
+Produced by \`npm run bench -- --videos-only\` (or with the whole run) on ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC.
+Animate from an image (batches of 4 videos), Download Video on, Output One Item per Video, n8n's
+**filesystem** binary data mode; the emulator (child process) pads every mp4 to the size given
+(\`videoSizeBytes\`). Each mp4 streams from the HTTP response into n8n's binary data service
+(\`encoding: 'stream'\` → \`prepareBinaryData(stream)\`), its first box checked to be \`ftyp\`, one
+video at a time per item. RSS sampled every 20 ms.
+
+| videos | stored | wall | RSS before | peak RSS | peak heap | failed |
+| --- | --- | --- | --- | --- | --- | --- |
+${row(small)}
+${row(big)}
+
+Peak RSS grows by ${fixed(bigGrowth, 0)} MB for ${totalMb} MB of video against ${fixed(small.peakRssMb - small.baseRssMb, 0)} MB for 4 MB: memory stays flat in
+the number and size of the videos (target: growth < a quarter of the data moved, ${fixed(totalMb / 4, 0)} MB: **${pass ? 'PASS' : 'FAIL'}**).
+In the default (in-memory) binary mode n8n itself keeps every file as base64 in the item, so large
+videos belong in filesystem or S3 mode.
+`;
+	return { markdown, pass };
+}
+
+const VIDEO_HEADING = '## 5. Videos as binary data';
+const CALLBACK_HEADING = '## 6. Wait Mode Callback';
+
+/** BENCHMARKS.md with the section under `heading` replaced (or added before the targets), the rest kept as it is. */
+function withSection(existing: string, heading: string, section: string): string {
+	const start = existing.indexOf(heading);
+	if (start < 0) {
+		const targets = existing.indexOf('## Targets');
+		return targets < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, targets)}${section}\n${existing.slice(targets)}`;
+	}
+	const next = existing.indexOf('\n## ', start + heading.length);
+	return `${existing.slice(0, start)}${section}${next < 0 ? '' : existing.slice(next + 1)}`;
+}
+
+/** One section measured alone (--videos-only, --callback-only) and spliced into BENCHMARKS.md. */
+async function sectionOnly(
+	heading: string,
+	emulatorOptions: Partial<EmulatorOptions>,
+	measure: (emulator: EmulatorProcess) => Promise<{ markdown: string; pass: boolean }>,
+): Promise<void> {
+	const emulator = await EmulatorProcess.start({ auth: { key: KEY, styles: ['bearer'] }, ...emulatorOptions });
+	let result: { markdown: string; pass: boolean };
+	try {
+		result = await measure(emulator);
+	} finally {
+		await emulator.close();
+	}
+	const path = join(__dirname, '../../BENCHMARKS.md');
+	writeFileSync(path, withSection(existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n', heading, result.markdown));
+	console.log(`\n${result.markdown}`);
+	process.exitCode = result.pass ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------
+// 6: Wait Mode Callback: the execution parks, the emulator's callbacks resume it
+
+const NEXT_NODE_TYPE = 'bench.nextNode';
+
+/** The node after the Midjourney node, noting when it starts (the resumed workflow reaching it). */
+function nextNodeRecorder(times: { startedAt?: number }): INodeType {
+	return {
+		description: {
+			displayName: 'Next',
+			name: 'nextNode',
+			group: ['transform'],
+			version: 1,
+			description: 'Notes when the workflow reaches it',
+			defaults: { name: 'Next' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			times.startedAt = Date.now();
+			return [this.getInputData()];
+		},
+	};
+}
+
+interface CallbackRun {
+	n: number;
+	parked: boolean;
+	failed: number;
+	wallMs: number;
+	/** status requests from the park to the first task's end: polls (the target is none) */
+	pollsWhileWaiting: number;
+	/** the read before parking, and the reads the final callbacks made (the resume's own) */
+	readsBeforePark: number;
+	readsOnCallbacks: number;
+	/** from the last task's end (its final callback) to the next node's start */
+	lastFinishToNextMs: number;
+}
+
+async function runCallback(emulator: EmulatorProcess, waiting: WaitingExecutions, n: number): Promise<CallbackRun> {
+	await emulator.reset();
+	const next: { startedAt?: number } = {};
+	const started = performance.now();
+	const parked = await waiting.run(
+		chain(
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: nodeOptions(POLL_S, { waitMode: 'callback', maxConcurrency: n }) }),
+			{ name: 'Next', type: NEXT_NODE_TYPE, parameters: {} },
+		),
+		{
+			credentials: { cometApi: { apiKey: KEY, baseUrl: emulator.url, authStyle: 'bearer' } },
+			triggerItems: prompts(n),
+			nodeTypes: { [NEXT_NODE_TYPE]: nextNodeRecorder(next) },
+		},
+	);
+	const parkedAt = Date.now();
+	const resumed = parked.run.status === 'waiting' ? await waiting.ended(parked.executionId, 10 * T + 60_000) : parked;
+	const wallMs = performance.now() - started;
+	const { requests, tasks } = await emulator.snapshot();
+	const reads = requests.filter((entry) => entry.kind === 'fetch' || entry.kind === 'list');
+	const firstFinish = Math.min(...tasks.map((task) => task.finishedAt ?? Infinity));
+	const lastFinish = Math.max(...tasks.map((task) => task.finishedAt ?? 0));
+	const items = resumed.output('Next');
+	return {
+		n,
+		parked: parked.run.status === 'waiting',
+		failed: resumed.error ? n : n - items.filter((item) => item.json.status === 'SUCCESS').length,
+		wallMs,
+		pollsWhileWaiting: reads.filter((entry) => entry.at >= parkedAt && entry.at < firstFinish).length,
+		readsBeforePark: reads.filter((entry) => entry.at < parkedAt).length,
+		readsOnCallbacks: reads.filter((entry) => entry.at >= firstFinish).length,
+		lastFinishToNextMs: (next.startedAt ?? NaN) - lastFinish,
+	};
+}
+
+/**
+ * Section 6: a batch of N in Callback mode (no poll while it waits), and the time from a task's
+ * final callback to the workflow's next node in single-task runs sweeping one poll interval,
+ * beside Poll mode's detection latency measured the same way in the same run.
+ */
+async function callbackSection(emulator: EmulatorProcess): Promise<{ markdown: string; pass: boolean }> {
+	const waiting = new WaitingExecutions();
+	await waiting.start();
+	let batchRun: CallbackRun;
+	const callbackLatencies: number[] = [];
+	let pollLatencies: number[];
+	try {
+		console.log(`6. Wait Mode Callback: warm-up, then ${N} items (T = ${T} ms)…`);
+		await runCallback(emulator, waiting, 5);
+		batchRun = await runCallback(emulator, waiting, N);
+		console.log(`   wall ${s(batchRun.wallMs)}; ${batchRun.pollsWhileWaiting} polls while waiting, ${batchRun.readsOnCallbacks} reads on callbacks`);
+		console.log(`   final callback → next node, ${LATENCY_RUNS} single-task runs sweeping one poll interval…`);
+		for (let run = 0; run < LATENCY_RUNS; run++) {
+			await emulator.setOptions({ taskDurationMs: T + Math.round((run * POLL_MS) / LATENCY_RUNS) });
+			const single = await runCallback(emulator, waiting, 1);
+			if (single.failed === 0 && single.parked) callbackLatencies.push(single.lastFinishToNextMs);
+		}
+		await emulator.setOptions({ taskDurationMs: T });
+		console.log(`   median ${ms(median(callbackLatencies))}, worst ${ms(Math.max(...callbackLatencies))}`);
+		console.log(`   Poll mode's detection latency, the same sweep…`);
+		pollLatencies = await latencySweep(emulator);
+		console.log(`   median ${ms(median(pollLatencies))}, worst ${ms(Math.max(...pollLatencies))}`);
+	} finally {
+		await waiting.close();
+	}
+	const pass =
+		batchRun.parked && batchRun.failed === 0 && batchRun.pollsWhileWaiting === 0 && callbackLatencies.length === LATENCY_RUNS;
+	const markdown = `${CALLBACK_HEADING} (the execution parks; the server's callbacks resume it)
+
+Produced by \`npm run bench -- --callback-only\` (or with the whole run) on ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC.
+Wait Mode Callback: the node submits with \`notifyHook\` = the execution's resume URL, n8n-core parks the
+execution (\`putExecutionToWait\`; the harness keeps it as JSON, as n8n's database does), the
+emulator (child process) POSTs each task change to that URL, and the node's webhook resumes the
+execution once every task has ended. T = ${T} ms, Max Concurrent Tasks ${N}.
+
+| | Callback | Poll (interval ${POLL_S} s) |
+| --- | --- | --- |
+| ${N} items: parked | ${batchRun.parked ? 'yes' : '**no**'} (resumed once, ${batchRun.failed} failed, wall ${s(batchRun.wallMs)} = ${fixed(batchRun.wallMs / T)} × T) | (holds the execution) |
+| ${N} items: status requests while waiting (park → first task's end) | **${batchRun.pollsWhileWaiting}** | one list-by-condition per tick (section 1) |
+| ${N} items: other reads | ${batchRun.readsBeforePark} before parking (callbacks that come before the park is stored would be refused by n8n), ${batchRun.readsOnCallbacks} on final callbacks (each final callback reads the batch once, from the API, before the resume) | |
+| ${N} items: last task's end → next node | ${ms(batchRun.lastFinishToNextMs)} | |
+| one task, ${LATENCY_RUNS} runs sweeping one poll interval: task's end (its final callback) → next node (Callback) / → node's result (Poll, section 3's measure) | **median ${ms(median(callbackLatencies))}, worst ${ms(Math.max(...callbackLatencies))}** | median ${ms(median(pollLatencies))}, worst ${ms(Math.max(...pollLatencies))} |
+
+Callback latency is the callback's trip, one read of the tasks and n8n-core's resume; it does not
+depend on where the task ends against a poll tick. Target: no status request while waiting, every
+task resumed: **${pass ? 'PASS' : 'FAIL'}**.
+`;
+	return { markdown, pass };
+}
+
 async function main(): Promise<void> {
+	if (args['videos-only']) {
+		await sectionOnly(VIDEO_HEADING, { taskDurationMs: 500, concurrency: 50, queueSize: 50 }, videoSection);
+		return;
+	}
+	if (args['callback-only']) {
+		await sectionOnly(CALLBACK_HEADING, { taskDurationMs: T, concurrency: 10 * N, queueSize: 10 * N }, callbackSection);
+		return;
+	}
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
 	const machine = `Node ${process.version}, ${platform()} ${release()}, ${cpus().length} × ${cpuModel}, ${fixed(totalmem() / 2 ** 30, 0)} GB RAM`;
@@ -461,6 +758,8 @@ async function main(): Promise<void> {
 	let sequential: BatchResult;
 	let latencies: number[];
 	let usage: Resources;
+	let videos: { markdown: string; pass: boolean };
+	let callback: { markdown: string; pass: boolean };
 	try {
 		console.log('warming up…');
 		await batch(emulator, 5, 5, POLL_S);
@@ -484,6 +783,8 @@ async function main(): Promise<void> {
 		console.log(`4. CPU and memory, ${DOWNLOAD_N} items with Download Image on, ${CPU_RUNS} runs…`);
 		usage = await resources(emulator);
 		console.log(`   ${usage.runs.map((run) => `${fixed(run.cpuMsPerTask)} ms`).join(', ')} CPU per task`);
+		videos = await videoSection(emulator);
+		callback = await callbackSection(emulator);
 	} finally {
 		await emulator.close();
 	}
@@ -522,6 +823,8 @@ async function main(): Promise<void> {
 			pass: cpuPerTask < 2,
 		},
 		{ name: 'every task succeeded (sanity)', value: `${failed} failed`, pass: failed === 0 },
+		{ name: `peak RSS flat for ${VIDEO_N} videos of ${VIDEO_MB} MB as binary (section 5)`, value: 'see section 5', pass: videos.pass },
+		{ name: `Wait Mode Callback, N = ${N}: no status request while waiting (section 6)`, value: 'see section 6', pass: callback.pass },
 	];
 
 	const batchRow = (label: string, run: BatchResult) =>
@@ -594,6 +897,8 @@ Most of the CPU time is n8n-core sending requests (axios, a new agent and TCP co
 request) and garbage collection; the node's share above that floor is
 ${fixed(cpuPerTask - floorPerTask)} ms per task.
 
+${videos.markdown}
+${callback.markdown}
 ## Targets
 
 | target | measured | |

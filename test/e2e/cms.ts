@@ -1,7 +1,8 @@
 /*
  * A stand-in for a CMS media endpoint, used by the example workflows:
  *   POST /upload        multipart/form-data (first file part) or a raw body; the
- *                       file must be a real PNG (signature + IHDR), else HTTP 415
+ *                       file must be a real PNG (signature + IHDR) or an mp4 (an ISO
+ *                       media file: its first box is `ftyp`), else HTTP 415
  *   GET  /product.png   a small "product photo" for the Describe example
  *   GET  /media/<id>    an uploaded file, served back
  *   GET  /              a page listing the uploads (for `npm start`)
@@ -28,6 +29,17 @@ export function pngInfo(bytes: Buffer): PngInfo | undefined {
 	return width > 0 && height > 0 ? { width, height } : undefined;
 }
 
+/** An mp4 (ISO base media file): its first box is `ftyp` and names the brand, e.g. isom. */
+export interface Mp4Info {
+	brand: string;
+}
+
+export function mp4Info(bytes: Buffer): Mp4Info | undefined {
+	if (bytes.length < 12 || bytes.toString('latin1', 4, 8) !== 'ftyp') return undefined;
+	const size = bytes.readUInt32BE(0);
+	return size >= 16 && size <= bytes.length ? { brand: bytes.toString('latin1', 8, 12) } : undefined;
+}
+
 export interface CmsUpload {
 	id: number;
 	/** 'multipart' or 'raw' */
@@ -35,7 +47,9 @@ export interface CmsUpload {
 	fileName: string;
 	contentType: string;
 	bytes: number;
-	png: PngInfo;
+	/** Set for a PNG upload; `mp4` for a video. */
+	png?: PngInfo;
+	mp4?: Mp4Info;
 	/** Plain (non-file) multipart fields, e.g. alt text. */
 	fields: Record<string, string>;
 	body: Buffer;
@@ -114,6 +128,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** Starts the CMS stub on 127.0.0.1 (a free port unless `port` is given). */
+function describeMedia(upload: CmsUpload): string {
+	return upload.png ? `${upload.png.width}x${upload.png.height}` : `mp4 (${upload.mp4?.brand ?? '?'})`;
+}
+
 export async function startCms(options: { port?: number; log?: (line: string) => void } = {}): Promise<Cms> {
 	const uploads: CmsUpload[] = [];
 	const rejections: CmsRejection[] = [];
@@ -142,8 +160,9 @@ export async function startCms(options: { port?: number; log?: (line: string) =>
 			};
 		}
 		const png = file ? pngInfo(file.body) : undefined;
-		if (!file || !png) {
-			const reason = file ? 'the uploaded file is not a PNG' : 'no file part in the multipart body';
+		const mp4 = file && !png ? mp4Info(file.body) : undefined;
+		if (!file || (!png && !mp4)) {
+			const reason = file ? 'the uploaded file is neither a PNG nor an mp4' : 'no file part in the multipart body';
 			rejections.push({ reason, contentType, bytes: body.length });
 			options.log?.(`CMS rejected an upload: ${reason}`);
 			sendJson(res, 415, { ok: false, error: reason });
@@ -152,23 +171,23 @@ export async function startCms(options: { port?: number; log?: (line: string) =>
 		const upload: CmsUpload = {
 			id: uploads.length + 1,
 			via,
-			fileName: file.fileName || `upload-${uploads.length + 1}.png`,
+			fileName: file.fileName || `upload-${uploads.length + 1}.${png ? 'png' : 'mp4'}`,
 			contentType: file.contentType,
 			bytes: file.body.length,
 			png,
+			mp4,
 			fields,
 			body: file.body,
 		};
 		uploads.push(upload);
-		options.log?.(`CMS stored ${upload.fileName} (${png.width}x${png.height}, ${upload.bytes} bytes)`);
+		options.log?.(`CMS stored ${upload.fileName} (${describeMedia(upload)}, ${upload.bytes} bytes)`);
 		sendJson(res, 201, {
 			ok: true,
 			id: upload.id,
 			url: `${url}/media/${upload.id}`,
 			fileName: upload.fileName,
 			bytes: upload.bytes,
-			width: png.width,
-			height: png.height,
+			...(png ? { width: png.width, height: png.height } : { video: 'mp4', brand: mp4?.brand }),
 			fields,
 		});
 	};
@@ -186,7 +205,10 @@ export async function startCms(options: { port?: number; log?: (line: string) =>
 		}
 		if (req.method === 'GET' && path === '/') {
 			const rows = uploads
-				.map((u) => `<li><a href="/media/${u.id}">${escapeHtml(u.fileName)}</a> ${u.png.width}x${u.png.height}, ${u.bytes} bytes ${escapeHtml(JSON.stringify(u.fields))}<br><img src="/media/${u.id}" width="256"></li>`)
+				.map((u) => {
+					const media = u.png ? `<img src="/media/${u.id}" width="256">` : `<video src="/media/${u.id}" width="256" controls loop></video>`;
+					return `<li><a href="/media/${u.id}">${escapeHtml(u.fileName)}</a> ${describeMedia(u)}, ${u.bytes} bytes ${escapeHtml(JSON.stringify(u.fields))}<br>${media}</li>`;
+				})
 				.join('');
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
 			res.end(`<!doctype html><title>CMS stub</title><h1>CMS stub: ${uploads.length} upload(s)</h1><ul>${rows}</ul>`);
@@ -195,7 +217,7 @@ export async function startCms(options: { port?: number; log?: (line: string) =>
 		const media = /^\/media\/(\d+)$/.exec(path);
 		const stored = media ? uploads[Number(media[1]) - 1] : undefined;
 		if (req.method === 'GET' && stored) {
-			res.writeHead(200, { 'content-type': 'image/png', 'content-length': stored.body.length });
+			res.writeHead(200, { 'content-type': stored.png ? 'image/png' : 'video/mp4', 'content-length': stored.body.length });
 			res.end(stored.body);
 			return;
 		}

@@ -12,6 +12,7 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-cometapi-midjourney';
 export const NODE_TYPE = `${PACKAGE_NAME}.midjourney`;
 export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTool`;
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTrigger`;
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_N8N_VERSION = '1.123.81';
 /**
@@ -248,8 +249,9 @@ export function patchWorkflow(workflow: WorkflowJson, patch: WorkflowPatch): Wor
 	copy.id = patch.id;
 	copy.active = false;
 	for (const node of copy.nodes) {
-		if (node.type !== NODE_TYPE && node.type !== TOOL_NODE_TYPE) continue;
+		if (!node.type.startsWith(`${PACKAGE_NAME}.`)) continue;
 		node.credentials = { [CREDENTIAL_TYPE]: { ...patch.credential } };
+		if (node.type === TRIGGER_NODE_TYPE) continue;
 		if (patch.midjourneyOptions) {
 			const options = (node.parameters.options ?? {}) as Record<string, unknown>;
 			node.parameters.options = { ...options, ...patch.midjourneyOptions };
@@ -269,6 +271,17 @@ export async function importWorkflows(
 	mkdirSync(folder, { recursive: true });
 	for (const workflow of workflows) writeFileSync(join(folder, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 	return await runN8nOrThrow(install, ['import:workflow', '--separate', `--input=${folder}`], env);
+}
+
+/**
+ * Activates imported workflows (their triggers listen once n8n starts): `update:workflow
+ * --active=true` in 1.x, `publish:workflow` in 2.x (where activating is publishing a version).
+ */
+export async function activateWorkflows(install: N8nInstall, env: NodeJS.ProcessEnv, ids: string[]): Promise<void> {
+	for (const id of ids) {
+		const args = install.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		await runN8nOrThrow(install, args, env);
+	}
 }
 
 // ---- executions -------------------------------------------------------------------------

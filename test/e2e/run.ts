@@ -4,8 +4,10 @@
  * imports a credential pointing at the local emulator and the example workflows, runs each
  * with `n8n execute`, and checks what came out.
  *
- * Last, `npm start -- --check` boots the editor the way `npm start` does and runs the examples
- * through its REST API (skip with --no-start).
+ * Then Wait Mode "Callback" and the Midjourney Trigger in a running n8n, restarted mid-wait
+ * (callback.ts; the two examples that need a server to call back run there). Last, `npm start
+ * -- --check` boots the editor the way `npm start` does and runs the examples through its REST
+ * API (skip with --no-start).
  *
  *   ts-node --transpile-only test/e2e/run.ts [--base-only] [--keep] [--no-start] [--only NAME]
  *   N8N_E2E_VERSION=2 ...  the tested n8n 2.x (2.41.1) on Node 24 (from the npm package node@24)
@@ -16,8 +18,9 @@ import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { renderFlat } from '../emulator/images';
-import { QUARTER_COLOURS, type RequestLogEntry } from '../emulator';
-import { pngInfo } from './cms';
+import { QUARTER_COLOURS, videoFixture, type RequestLogEntry } from '../emulator';
+import { CALLBACK_SCENARIO_NAMES, runCallbackScenarios } from './callback';
+import { mp4Info, pngInfo } from './cms';
 import {
 	binaryBytes,
 	ensureN8n,
@@ -230,10 +233,58 @@ const checkCmsPublish: Check = (execution, stage, requests) => {
 	const upload = stage.cms.uploads.find((u) => u.fields.midjourneyTaskId === subtle?.json.taskId);
 	if (expect.that(upload, 'the CMS stub received no upload for the upscaled task')) {
 		expect.that(upload!.via === 'multipart', `upload arrived as ${upload!.via}`);
-		expect.that(upload!.png.width > 0 && upload!.png.height > 0, 'uploaded PNG has no size');
+		expect.that((upload!.png?.width ?? 0) > 0 && (upload!.png?.height ?? 0) > 0, 'uploaded PNG has no size');
 		if (imageBytes) expect.that(upload!.body.equals(imageBytes), 'the CMS got other bytes than the node downloaded');
 		const emulatorTask = stage.emulator.tasks.get(String(subtle?.json.taskId));
 		expect.that(emulatorTask?.status === 'SUCCESS', 'the emulator does not know the upscaled task');
+	}
+	return expect.failures;
+};
+
+const checkImagineUpscaleAnimateVideo: Check = (execution, stage, requests) => {
+	const expect = new Expectations();
+	const grid = single(nodeOutput(execution, 'Imagine'));
+	expect.that(grid?.status === 'SUCCESS' && grid?.action === 'IMAGINE', `Imagine: ${grid?.status} ${grid?.action}`);
+	const upscale = single(nodeOutput(execution, 'Pick picture 1 (U1)'));
+	expect.that(upscale?.status === 'SUCCESS' && upscale?.action === 'UPSCALE', `U1: ${upscale?.status} ${upscale?.action}`);
+	const actions = submits(requests, 'submit-action').map(bodyOf);
+	expect.that(actions.length === 2, `expected 2 action submits (U1, Animate), the emulator saw ${actions.length}`);
+	expect.that(
+		actions[1]?.taskId === upscale?.taskId && String(actions[1]?.customId).startsWith('MJ::JOB::animate_low::'),
+		`second action submit ${JSON.stringify(actions[1])} is not Animate (Low motion) on ${upscale?.taskId}`,
+	);
+
+	// One item per video, each with its mp4 as binary.
+	const videos = nodeOutput(execution, 'Animate (Low motion)');
+	expect.that(videos.length === 4, `Animate returned ${videos.length} items, expected one per video (4)`);
+	const videoTaskId = videos[0]?.json.taskId;
+	const videoTask = stage.emulator.tasks.get(String(videoTaskId));
+	expect.that(videoTask?.action === 'VIDEO' && videoTask.status === 'SUCCESS', `the emulator's video task: ${videoTask?.action} ${videoTask?.status}`);
+	for (const [position, item] of videos.entries()) {
+		const index = position + 1;
+		expect.that(item.json.index === index && item.json.taskId === videoTaskId, `video item ${position}: index ${item.json.index}, task ${item.json.taskId}`);
+		expect.that(item.json.videoUrl === videoTask?.videoUrls?.[position]?.url, `video ${index}: videoUrl ${item.json.videoUrl}`);
+		const binary = item.binary?.data;
+		if (!expect.that(binary, `video ${index} has no binary "data" (Download Video)`)) continue;
+		expect.that(binary!.mimeType === 'video/mp4', `video ${index}: mimeType ${binary!.mimeType}`);
+		expect.that(binary!.fileName === `midjourney-${videoTaskId}-${index}.mp4`, `video ${index}: fileName ${binary!.fileName}`);
+		const bytes = binaryBytes(binary);
+		// In n8n's filesystem mode the item holds a reference only; the CMS upload below checks the bytes then.
+		if (bytes) expect.that(mp4Info(bytes), `video ${index}: the binary is not an mp4`);
+	}
+
+	// The CMS received every video as an mp4, the very files the emulator served.
+	const responses = nodeOutput(execution, 'Upload video to CMS');
+	expect.that(responses.length === 4 && responses.every((r) => r.json.ok === true), `Upload video to CMS answered ${JSON.stringify(responses.map((r) => r.json))}`);
+	expect.that(stage.cms.rejections.length === 0, `CMS rejections: ${JSON.stringify(stage.cms.rejections)}`);
+	const uploads = stage.cms.uploads.filter((u) => u.fields.midjourneyTaskId === videoTaskId);
+	expect.that(uploads.length === 4, `the CMS stub received ${uploads.length} uploads for the video task, expected 4`);
+	const picture = videoTask?.picture;
+	for (const upload of uploads) {
+		const position = Number(upload.fields.video) - 1;
+		expect.that(upload.mp4, `CMS upload ${upload.fileName} is not an mp4`);
+		const fixture = picture?.kind === 'video' ? videoFixture(picture.videos[position]) : undefined;
+		expect.that(fixture && upload.body.equals(fixture), `CMS upload for video ${position + 1}: other bytes than the emulator served`);
 	}
 	return expect.failures;
 };
@@ -316,10 +367,14 @@ const checkBatchSplitSwitch: Check = (execution, _stage, requests) => {
 	return expect.failures;
 };
 
+/** Examples that need n8n's server to call them (resume URL, production webhook): run by callback.ts. */
+const SERVER_EXAMPLES = new Set(['callback-wait-fetch', 'trigger-fire-and-forget']);
+
 const EXAMPLE_CHECKS: Record<string, Check> = {
 	'cms-publish': checkCmsPublish,
 	'describe-imagine-blend': checkDescribeImagineBlend,
 	'batch-split-switch': checkBatchSplitSwitch,
+	'imagine-upscale-animate-video': checkImagineUpscaleAnimateVideo,
 };
 
 // ---- runner --------------------------------------------------------------------------------------
@@ -374,6 +429,7 @@ async function main(): Promise<number> {
 		cases.push({ name: `registration (${NODE_TYPE}, tool variant)`, workflowId: 'e2eRegistration1', check: checkRegistration });
 		for (const staged of stage.workflows.filter((w) => w.file)) {
 			const name = basename(staged.file, '.json');
+			if (SERVER_EXAMPLES.has(name)) continue;
 			const check = EXAMPLE_CHECKS[name];
 			cases.push({
 				name,
@@ -421,6 +477,24 @@ async function main(): Promise<number> {
 		await stage.close();
 		if (args.keep || failed) console.log(`user folder kept: ${stage.userFolder}`);
 		else rmSync(stage.userFolder, { recursive: true, force: true });
+	}
+	const callbackSelected = !args.baseOnly && (!args.only.length || CALLBACK_SCENARIO_NAMES.some((name) => args.only.some((o) => name.startsWith(o))));
+	if (callbackSelected) {
+		let results;
+		try {
+			results = await runCallbackScenarios(install, log);
+		} catch (error) {
+			results = [{ name: 'Callback mode and Midjourney Trigger (n8n start)', failures: [`set-up failed: ${(error as Error).stack ?? error}`], measured: [], ms: 0 }];
+		}
+		for (const result of results) {
+			if (args.only.length && !args.only.some((o) => result.name.startsWith(o))) continue;
+			const ok = result.failures.length === 0;
+			if (ok) passed++;
+			else failed++;
+			console.log(`${ok ? 'PASS' : 'FAIL'} ${result.name} (${(result.ms / 1000).toFixed(1)} s)`);
+			for (const failure of result.failures) console.log(`     - ${failure}`);
+			for (const measured of result.measured) console.log(`     ${measured}`);
+		}
 	}
 	if (!args.baseOnly && !args.noStart && !args.only.length) {
 		const start = await checkNpmStart();

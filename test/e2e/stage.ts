@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { startCms, type Cms } from './cms';
 import {
+	activateWorkflows,
 	EXAMPLES_DIR,
 	importCredential,
 	importWorkflows,
@@ -60,6 +61,8 @@ export interface StageOptions {
 	withPackage?: boolean;
 	/** false: import only extraWorkflows. Default true. */
 	withExamples?: boolean;
+	/** Ids of imported workflows to activate (their triggers listen once n8n starts). */
+	activate?: string[];
 	log?: (line: string) => void;
 	/** Gets one line per emulator request. */
 	emulatorLog?: (line: string) => void;
@@ -124,6 +127,10 @@ export async function stageN8n(options: StageOptions): Promise<Stage> {
 			userFolder,
 		);
 		log(`imported the credential and ${workflows.length} workflows`);
+		if (options.activate?.length) {
+			await activateWorkflows(options.install, env, options.activate);
+			log(`activated ${options.activate.join(', ')}`);
+		}
 		return { install: options.install, userFolder, env, emulator, cms, packageDir, workflows, close };
 	} catch (error) {
 		await close();

@@ -185,6 +185,8 @@ export class TaskEngine {
 	private running = new Set<EmulatedTask>();
 	private timers = new Set<NodeJS.Timeout>();
 	private hookChains = new Map<string, Promise<void>>();
+	/** reorder: a task's callbacks until it ends */
+	private heldHooks = new Map<string, string[]>();
 	private pendingHooks = 0;
 	private idleWaiters = new Set<() => void>();
 	private agent = new Agent({ headersTimeout: 10_000, bodyTimeout: 10_000, connect: { timeout: 5_000 } });
@@ -420,9 +422,27 @@ export class TaskEngine {
 	private record(task: EmulatedTask): void {
 		task.history.push({ at: Date.now(), status: task.status, progress: task.progress });
 		if (task.notifyHook && task.status !== 'NOT_START' && task.status !== 'MODAL') {
-			this.sendHook(task.id, task.notifyHook, JSON.stringify(taskJson(task)));
+			this.notify(task, task.notifyHook, JSON.stringify(taskJson(task)));
 		}
 		this.checkIdle();
+	}
+
+	/** A change's callback, through the hook fault knobs. */
+	private notify(task: EmulatedTask, url: string, body: string): void {
+		const faults = this.options().hookFaults ?? {};
+		const final = task.status === 'SUCCESS' || task.status === 'FAILURE' || task.status === 'CANCEL';
+		if (faults.drop === 'all' || (faults.drop === 'final' && final)) return;
+		const copies = faults.duplicate ? 2 : 1;
+		if (!faults.reorder) {
+			for (let copy = 0; copy < copies; copy++) this.sendHook(task.id, url, body);
+			return;
+		}
+		const held = this.heldHooks.get(task.id) ?? [];
+		for (let copy = 0; copy < copies; copy++) held.push(body);
+		this.heldHooks.set(task.id, held);
+		if (!final) return;
+		this.heldHooks.delete(task.id);
+		for (const heldBody of held.reverse()) this.sendHook(task.id, url, heldBody);
 	}
 
 	/** Callbacks of one task go out one after another so they arrive in order; no retries. */
@@ -485,6 +505,7 @@ export class TaskEngine {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		this.tasks.clear();
+		this.heldHooks.clear();
 		this.queue = [];
 		this.running.clear();
 		this.checkIdle();

@@ -98,6 +98,18 @@ export interface EmulatorOptions {
 	videoSizeBytes?: number;
 	/** One line per request and hook errors; silent by default. */
 	logger?: (line: string) => void;
+	/** How notifyHook callbacks misbehave (default: each change once, in order). */
+	hookFaults?: HookFaults;
+}
+
+/** Callback faults seen on real gateways. */
+export interface HookFaults {
+	/** every callback is sent twice */
+	duplicate?: boolean;
+	/** a task's callbacks are held until it ends, then sent newest first (the final one before the progress ones) */
+	reorder?: boolean;
+	/** 'all': no callback at all (a gateway that does not forward notifyHook); 'final': the final one is lost */
+	drop?: 'all' | 'final';
 }
 
 export type RequestKind =

@@ -34,6 +34,7 @@ import {
 
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
+import { MidjourneyTrigger } from '../../nodes/Midjourney/MidjourneyTrigger.node';
 import { registeredOperations } from '../../nodes/Midjourney/operations';
 import { BASE_NODE_STAND_INS } from './baseNodes';
 import { TestCredentialsHelper } from './credentialsHelper';
@@ -48,6 +49,7 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 
 export const PACKAGE_NODE_TYPE = 'n8n-nodes-cometapi-midjourney.midjourney';
+export const PACKAGE_TRIGGER_TYPE = 'n8n-nodes-cometapi-midjourney.midjourneyTrigger';
 /** The type n8n generates for nodes with `usableAsTool` when an AI agent uses them. */
 export const PACKAGE_TOOL_TYPE = `${PACKAGE_NODE_TYPE}Tool`;
 
@@ -62,6 +64,7 @@ class TestNodeTypes implements INodeTypes {
 			...BASE_NODE_STAND_INS,
 			[PACKAGE_NODE_TYPE]: midjourney,
 			[PACKAGE_TOOL_TYPE]: midjourney,
+			[PACKAGE_TRIGGER_TYPE]: new MidjourneyTrigger(),
 			...extra,
 		};
 	}
@@ -91,10 +94,13 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Extra node types (test probes). */
 	nodeTypes?: Record<string, INodeType>;
+	/** The node the run starts at, e.g. a trigger whose webhook gave the items (default: n8n's start node). */
+	startNodeName?: string;
 }
 
 export interface WorkflowResult {
 	run: IRun;
+	executionId: string;
 	/** The workflow's error, when a node failed without Continue On Fail. */
 	error?: ExecutionError;
 	/** Items a node sent out of one of its outputs, in its first (or given) run. */
@@ -107,6 +113,8 @@ export interface WorkflowResult {
 
 export interface RunningWorkflow {
 	result: Promise<WorkflowResult>;
+	/** what a resume of this execution runs with */
+	setup: ExecutionSetup;
 	/** Cancels the execution, as the editor's stop button does. */
 	cancel(): void;
 }
@@ -182,13 +190,53 @@ function releaseEngineTimers(): void {
 
 let executionCounter = 0;
 
-/** Starts a workflow; `result` settles when it ends (also when cancelled). */
-export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {}): RunningWorkflow {
-	const nodeTypes = new TestNodeTypes(options.nodeTypes);
-	const workflow = toWorkflow(workflowJson, nodeTypes);
-	const credentialsHelper = new TestCredentialsHelper(CREDENTIAL_TYPES, options.credentials ?? {});
-	const executionId = String(++executionCounter);
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowJson as unknown as IWorkflowBase);
+/** Where a run's workflow, credentials and n8n URLs come from (a resumed run reuses them). */
+export interface ExecutionSetup {
+	workflowJson: IDataObject;
+	options: RunOptions;
+	executionId: string;
+}
+
+/** The n8n URLs a run sees; a waiting execution's resume URL points at the harness's waiting webhook server. */
+const urls = { webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting' };
+
+/** Points $execution.resumeUrl at a server that resumes waiting executions (see waiting.ts). */
+export function setWebhookWaitingBaseUrl(url: string): void {
+	urls.webhookWaitingBaseUrl = url;
+}
+
+export function nodeTypesFor(options: RunOptions): INodeTypes {
+	return new TestNodeTypes(options.nodeTypes);
+}
+
+export function workflowFor(setup: ExecutionSetup): Workflow {
+	return toWorkflow(setup.workflowJson, nodeTypesFor(setup.options));
+}
+
+/** The additional data of a run, or of a webhook call to a waiting execution (without hooks). */
+export function additionalDataForSetup(
+	setup: ExecutionSetup,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	const credentialsHelper = new TestCredentialsHelper(CREDENTIAL_TYPES, setup.options.credentials ?? {});
+	const data = additionalDataFor(
+		hooks ?? new ExecutionLifecycleHooks('manual', setup.executionId, setup.workflowJson as unknown as IWorkflowBase),
+		credentialsHelper,
+	);
+	return { ...data, webhookWaitingBaseUrl: urls.webhookWaitingBaseUrl };
+}
+
+/**
+ * Runs execution data through WorkflowExecute: a new run from its start
+ * items, or a waiting execution resumed (n8n-core itself then handles the
+ * node that waited, as the n8n server does).
+ */
+export function executeRun(
+	setup: ExecutionSetup,
+	runExecutionData: ReturnType<typeof createRunExecutionData>,
+): RunningWorkflow {
+	const workflow = workflowFor(setup);
+	const hooks = new ExecutionLifecycleHooks('manual', setup.executionId, setup.workflowJson as unknown as IWorkflowBase);
 	const executed: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executed.push(nodeName);
@@ -197,8 +245,32 @@ export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {
 	let resolveFinished!: (run: IRun) => void;
 	const finished = { promise: new Promise<IRun>((resolve) => (resolveFinished = resolve)) };
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
+	let execution: ReturnType<WorkflowExecute['processRunExecutionData']> | undefined;
+	let cancelled = false;
+	const result = (async () => {
+		await useBinaryMode(setup.options.binaryMode ?? 'default');
+		const workflowExecute = new WorkflowExecute(additionalDataForSetup(setup, hooks), 'manual', runExecutionData);
+		execution = workflowExecute.processRunExecutionData(workflow);
+		if (cancelled) execution.cancel();
+		const run = await Promise.race([execution.then(() => finished.promise), finished.promise]);
+		releaseEngineTimers();
+		return toResult(run, executed, setup.executionId);
+	})();
+	return {
+		result,
+		setup,
+		cancel: () => {
+			cancelled = true;
+			execution?.cancel();
+		},
+	};
+}
 
-	const startNode = workflow.getStartNode();
+/** Starts a workflow; `result` settles when it ends (also when cancelled, or parked to wait). */
+export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {}): RunningWorkflow {
+	const setup: ExecutionSetup = { workflowJson, options, executionId: String(++executionCounter) };
+	const workflow = workflowFor(setup);
+	const startNode = options.startNodeName ? workflow.getNode(options.startNodeName) : workflow.getStartNode();
 	if (!startNode) throw new Error('The test workflow has no start node');
 	const runExecutionData = createRunExecutionData({
 		executionData: {
@@ -211,38 +283,18 @@ export function startWorkflow(workflowJson: IDataObject, options: RunOptions = {
 			],
 		},
 	});
-	let execution: ReturnType<WorkflowExecute['processRunExecutionData']> | undefined;
-	let cancelled = false;
-	const result = (async () => {
-		await useBinaryMode(options.binaryMode ?? 'default');
-		const workflowExecute = new WorkflowExecute(
-			additionalDataFor(hooks, credentialsHelper),
-			'manual',
-			runExecutionData,
-		);
-		execution = workflowExecute.processRunExecutionData(workflow);
-		if (cancelled) execution.cancel();
-		const run = await Promise.race([execution.then(() => finished.promise), finished.promise]);
-		releaseEngineTimers();
-		return toResult(run, executed);
-	})();
-	return {
-		result,
-		cancel: () => {
-			cancelled = true;
-			execution?.cancel();
-		},
-	};
+	return executeRun(setup, runExecutionData);
 }
 
 export async function runWorkflow(workflowJson: IDataObject, options: RunOptions = {}): Promise<WorkflowResult> {
 	return await startWorkflow(workflowJson, options).result;
 }
 
-function toResult(run: IRun, executed: string[]): WorkflowResult {
+function toResult(run: IRun, executed: string[], executionId: string): WorkflowResult {
 	const runData = run.data.resultData.runData;
 	return {
 		run,
+		executionId,
 		error: run.data.resultData.error,
 		executed,
 		output: (nodeName, outputIndex = 0, runIndex = 0) =>

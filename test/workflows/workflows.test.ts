@@ -5,7 +5,9 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { decodePng } from '../../nodes/Midjourney/images/png';
 import { QUARTER_COLOURS } from '../emulator';
-import { PACKAGE_NODE_TYPE, binaryBuffer, runWorkflow } from '../harness';
+import { PACKAGE_NODE_TYPE, binaryBuffer, chain, midjourneyNode, runWorkflow } from '../harness';
+import { LiveWebhook } from '../harness/liveWebhooks';
+import { WaitingExecutions } from '../harness/waiting';
 import { FAST, useEmulator } from '../nodes/Midjourney/emulatorSetup';
 
 const emu = useEmulator({ concurrency: 50, queueSize: 50 });
@@ -75,6 +77,67 @@ describe('grid-pick-upscale-download.json', () => {
 		const colour = Buffer.from(QUARTER_COLOURS[2]);
 		for (let offset = 0; offset < image.data.length; offset += 4) {
 			if (!image.data.subarray(offset, offset + 4).equals(colour)) throw new Error(`pixel ${offset / 4} is not picture 3's colour`);
+		}
+	});
+});
+
+describe('examples/callback-wait-fetch.json', () => {
+	const waiting = new WaitingExecutions();
+	beforeAll(async () => await waiting.start());
+	afterAll(async () => await waiting.close());
+	const fixture = () => loadFixture('examples/callback-wait-fetch.json');
+
+	it('parks, resumes by callback with the finished task, and leaves Fetch out', async () => {
+		const parked = await waiting.run(fixture(), { credentials: emu.credentials() });
+		expect(parked.run.status).toBe('waiting');
+		const resumed = await waiting.ended(parked.executionId);
+		expect(resumed.run.status).toBe('success');
+		const [task] = resumed.output('Imagine (callback)');
+		expect(task.json).toMatchObject({ status: 'SUCCESS', action: 'IMAGINE', taskId: emu.emulator.createdTaskIds()[0] });
+		expect(resumed.output('Ended without callback?', 0)).toHaveLength(0);
+		expect(resumed.executed).not.toContain('Fetch the tasks');
+	});
+
+	it('with every callback dropped: at the wait limit the task id goes on to Fetch, which reads SUCCESS', async () => {
+		emu.emulator.setOptions({ hookFaults: { drop: 'all' } });
+		const parked = await waiting.run(fixture(), { credentials: emu.credentials() });
+		expect(parked.run.status).toBe('waiting');
+		await emu.emulator.waitForIdle();
+		const resumed = await waiting.resumeAtWaitLimit(parked.executionId);
+		expect(resumed.run.status).toBe('success');
+		const [taskId] = emu.emulator.createdTaskIds();
+		expect(resumed.output('Ended without callback?', 0).map((item) => item.json.taskId)).toEqual([taskId]);
+		expect(resumed.output('Fetch the tasks').map((item) => [item.json.taskId, item.json.status])).toEqual([[taskId, 'SUCCESS']]);
+	});
+});
+
+describe('examples/trigger-fire-and-forget.json', () => {
+	it('starts its workflow once per SUCCESS task, with the task and its image; a FAILURE starts nothing', async () => {
+		emu.emulator.setOptions({ failPrompts: ['doomed'] });
+		const hook = new LiveWebhook(loadFixture('examples/trigger-fire-and-forget.json'), 'On finished task', { credentials: emu.credentials() });
+		await hook.start();
+		try {
+			const submitted = await runWorkflow(
+				chain(
+					midjourneyNode('Submit', {
+						operation: 'imagine',
+						prompt: '={{ $json.prompt }}',
+						waitForCompletion: false,
+						options: { notifyHook: hook.url },
+					}),
+				),
+				{ credentials: emu.credentials(), triggerItems: [{ json: { prompt: 'a red kite' } }, { json: { prompt: 'a doomed kite' } }] },
+			);
+			const [okId, failedId] = submitted.output('Submit').map((item) => String(item.json.taskId));
+			await emu.emulator.waitForIdle();
+			const runs = await Promise.all(hook.executions);
+			expect(emu.emulator.tasks.get(failedId)?.status).toBe('FAILURE');
+			expect(runs).toHaveLength(1);
+			const [item] = runs[0].output('Your upload here');
+			expect(item.json).toMatchObject({ taskId: okId, status: 'SUCCESS', U1: expect.any(String) });
+			expect(item.binary?.data?.mimeType).toBe('image/png');
+		} finally {
+			await hook.close();
 		}
 	});
 });

@@ -1,12 +1,13 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { detectImageType } from '../images/format';
+import { MP4_HEADER_BYTES, detectImageType, isMp4 } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
-import { MidjourneyError, settle } from '../model/errors';
-import { gridPictureItems, isGridTask, mapTask } from '../model/outputMapper';
+import { MidjourneyError, cancelledError, settle } from '../model/errors';
+import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from '../model/outputMapper';
 import type { MjTask } from '../model/task';
 import type { ItemSettings } from '../operations/shared/settings';
-import { downloadFile } from '../transport/download';
+import { downloadFile, downloadStream, peekStream } from '../transport/download';
+import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
 
 /**
  * Finished task → output items: the mapped JSON, and, when asked, the image
@@ -14,7 +15,7 @@ import { downloadFile } from '../transport/download';
  */
 
 async function toBinary(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	data: Buffer,
 	fileBaseName: string,
 	contentType?: string,
@@ -34,7 +35,7 @@ function urlOf(entry: unknown): string | undefined {
 }
 
 async function gridItems(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
 	settings: ItemSettings,
@@ -79,8 +80,80 @@ async function gridItems(
 	return items;
 }
 
+/**
+ * One mp4 as n8n binary data, streamed from the download into n8n's binary
+ * data service (a file in filesystem mode, an object in S3 mode): never whole
+ * in memory. Its first box is checked to be an mp4 before it is stored.
+ */
+async function videoBinary(
+	ctx: RequestContext,
+	url: string,
+	baseUrl: string,
+	fileBaseName: string,
+	what: string,
+): Promise<IBinaryKeyData[string]> {
+	const { stream, contentType } = await downloadStream(ctx, url, baseUrl, what);
+	const stored = await settle(async () => {
+		const head = await peekStream(stream, MP4_HEADER_BYTES);
+		if (!isMp4(head)) {
+			throw new MidjourneyError('badResponse', `Downloading ${what}: the file is not an mp4 video`, {
+				description: `${url} answered ${contentType ?? 'no content type'}, starting "${head.toString('latin1').replace(/[^ -~]/g, '.').slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
+			});
+		}
+		return await ctx.helpers.prepareBinaryData(stream, `${fileBaseName}.mp4`, 'video/mp4');
+	});
+	if (stored.ok) return stored.value;
+	stream.destroy();
+	if (stored.error instanceof MidjourneyError) throw stored.error;
+	if (cancelSignalOf(ctx)?.aborted) throw cancelledError();
+	throw new MidjourneyError('unavailable', `Downloading ${what} failed while reading it`, {
+		description: `The connection to ${url} broke off (${stored.error instanceof Error ? stored.error.message : String(stored.error)}). Run again, or fetch the task for fresh URLs.`,
+	});
+}
+
+/**
+ * A finished video task → its items: one for the task, or one per video; with
+ * Download Video, each mp4 as binary (the task's item: the first in the field,
+ * the others in field_2, field_3…).
+ */
+async function videoTaskItems(
+	ctx: RequestContext,
+	itemIndex: number,
+	task: MjTask,
+	settings: ItemSettings,
+	baseUrl: string,
+	extra: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const taskId = String(task.id);
+	const videos = videoEntries(task);
+	const field = settings.binaryPropertyName;
+	const fileBaseName = (index: number) => `midjourney-${taskId}-${index}`;
+	const what = (index: number) => `video ${index} of task ${taskId}`;
+	if (settings.output === 'videos' && videos.length > 0) {
+		const items: INodeExecutionData[] = videoItems(task).map((json) => ({ json: { ...json, ...extra }, pairedItem: { item: itemIndex } }));
+		if (settings.downloadVideo) {
+			// One after another: peak memory stays that of one stream, whatever the number of videos.
+			for (const [position, item] of items.entries()) {
+				const index = position + 1;
+				item.binary = { [field]: await videoBinary(ctx, videos[position].url, baseUrl, fileBaseName(index), what(index)) };
+			}
+		}
+		return items;
+	}
+	const item: INodeExecutionData = { json: { ...mapTask(task), ...extra }, pairedItem: { item: itemIndex } };
+	if (settings.downloadVideo && videos.length > 0) {
+		const binary: IBinaryKeyData = {};
+		for (const [position, video] of videos.entries()) {
+			const index = position + 1;
+			binary[index === 1 ? field : `${field}_${index}`] = await videoBinary(ctx, video.url, baseUrl, fileBaseName(index), what(index));
+		}
+		item.binary = binary;
+	}
+	return [item];
+}
+
 export async function buildTaskItems(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
 	settings: ItemSettings,
@@ -88,6 +161,8 @@ export async function buildTaskItems(
 	extra: IDataObject = {},
 ): Promise<INodeExecutionData[]> {
 	const finished = task.status === 'SUCCESS';
+	// A video task's imageUrl is its first mp4: Download Image does not apply, Download Video does.
+	if (finished && isVideoTask(task)) return await videoTaskItems(ctx, itemIndex, task, settings, baseUrl, extra);
 	if (settings.output === 'gridImages' && finished && isGridTask(task)) {
 		const items = await gridItems(ctx, itemIndex, task, settings, baseUrl);
 		for (const item of items) Object.assign(item.json, extra);

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { normaliseTask } from '../model/task';
 import { readItemSettings } from '../operations/shared/settings';
 import type { ReadOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
@@ -22,7 +23,7 @@ export async function runReadBatch(
 		try {
 			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false });
 			const items: INodeExecutionData[] = [];
-			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, task, settings, baseUrl)));
+			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, normaliseTask(task), settings, baseUrl)));
 			results.push({ itemIndex, items });
 		} catch (buildError) {
 			results.push({ itemIndex, error: buildError });

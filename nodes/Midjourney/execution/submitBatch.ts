@@ -2,9 +2,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { MidjourneyError, attachTaskId, settle } from '../model/errors';
 import { mapTask } from '../model/outputMapper';
-import { readItemSettings, readMaxConcurrency, type ItemSettings } from '../operations/shared/settings';
+import { readItemSettings, readMaxConcurrency, readWaitMode, type ItemSettings } from '../operations/shared/settings';
 import type { SubmitOperation } from '../operations/types';
 import { isTransientError, type MidjourneyClient } from '../transport/client';
+import type { RequestContext } from '../transport/n8nHttp';
+import { parkUntilCallbacks } from '../waiting/callbackPark';
 import { TaskPoller } from '../waiting/poller';
 import { mapWithConcurrency, runJobs, type JobOutcome, type TaskJob } from '../waiting/runner';
 import type { ItemResult } from './itemResult';
@@ -66,13 +68,18 @@ export async function runSubmitBatch(
 		jobs.push({
 			itemIndex: entry.itemIndex,
 			submit: entry.submit,
-			waitForCompletion: entry.settings.waitForCompletion,
+			// Callback mode submits only: the server's callbacks tell when the tasks end.
+			waitForCompletion: entry.settings.waitForCompletion && entry.settings.waitMode === 'poll',
 			timeoutMs: entry.settings.timeoutMs,
 			initialDelayMs: entry.settings.initialDelayMs,
 		});
 	}
 	const limit = await settle(async () => readMaxConcurrency(ctx, jobs.map((job) => job.itemIndex)));
 	if (!limit.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: limit.error }];
+	const waitMode = await settle(async () =>
+		readWaitMode([...settingsByItem].map(([itemIndex, settings]) => ({ itemIndex, settings }))),
+	);
+	if (!waitMode.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: waitMode.error }];
 	// One poller per Poll Interval in use: each item is checked as often as it asks, and
 	// the items that ask alike are read together in one request.
 	const pollers = new Map<number, TaskPoller>();
@@ -81,7 +88,7 @@ export async function runSubmitBatch(
 		let poller = pollers.get(intervalMs);
 		if (!poller) {
 			poller = new TaskPoller(
-				{ fetchTasks: async (ids) => await client.fetchTasksOnce(ids), sleep, isTransient: isTransientError },
+				{ fetchTasks: async (ids, deadline) => await client.fetchTasksOnce(ids, deadline), sleep, isTransient: isTransientError },
 				{ intervalMs },
 			);
 			pollers.set(intervalMs, poller);
@@ -89,11 +96,23 @@ export async function runSubmitBatch(
 		return poller;
 	};
 	const signal = ctx.getExecutionCancelSignal();
-	const outcomes = await runJobs(jobs, {
+	let outcomes = await runJobs(jobs, {
 		concurrency: limit.value,
 		pollerFor,
 		isCancelled: () => signal?.aborted === true,
 	});
+	// Callback mode parks here, unless a submit failed without Continue On Fail (then that error stops the node now).
+	if (waitMode.value === 'callback' && (ctx.continueOnFail() || outcomes.every((outcome) => outcome.ok))) {
+		const entries = prepared.map((entry) => ({
+			itemIndex: entry.itemIndex,
+			settings: settingsByItem.get(entry.itemIndex),
+			outcome: outcomes.find((outcome) => outcome.itemIndex === entry.itemIndex),
+			error: 'error' in entry ? entry.error : undefined,
+		}));
+		const park = await parkUntilCallbacks(ctx, client, entries, runIndex);
+		if (park.parked) return park.items;
+		outcomes = park.outcomes;
+	}
 	const outcomeByItem = new Map(outcomes.map((outcome) => [outcome.itemIndex, outcome]));
 
 	// 3. Outputs in input order.
@@ -111,8 +130,8 @@ export async function runSubmitBatch(
 }
 
 /** A finished, failed or timed-out task → the item's output or error (always with the task id). */
-async function outcomeToResult(
-	ctx: IExecuteFunctions,
+export async function outcomeToResult(
+	ctx: RequestContext,
 	outcome: JobOutcome,
 	settings: ItemSettings,
 	baseUrl: string,

@@ -12,7 +12,15 @@ export function compactTask(item: IDataObject): IDataObject {
 		progress: item.progress,
 		imageUrl: item.imageUrl,
 		imageUrls: item.imageUrls,
+		// A video answer: the mp4 URLs, so the agent can hand them on.
+		videoUrl: item.videoUrl,
+		videoUrls: Array.isArray(item.videoUrls)
+			? (item.videoUrls as Array<{ url?: string }>).map((video) => video.url).filter(Boolean)
+			: undefined,
 		prompts: item.prompts,
+		seed: item.seed,
+		// Upload Images
+		urls: item.urls,
 		failReason: item.failReason,
 		error: item.error,
 		availableActions: actions.map((action) => action.label).filter(Boolean),

@@ -14,7 +14,10 @@
  * | Custom Zoom | `customZoom` |
  * | ⬅️ ➡️ ⬆️ ⬇️ | `panLeft` `panRight` `panUp` `panDown` |
  * | Animate (High / Low motion) | `animateHigh` / `animateLow` |
+ * | a video's U1..U4 (upscale that video) | `U1`..`U4` |
+ * | Extend (High / Low motion), on an upscaled video | `extendHigh` / `extendLow` |
  * | Describe's 1️⃣..4️⃣ / 🔄 | `imagine1`..`imagine4` / `describeRetry` |
+ * | Shorten's 1️⃣..5️⃣ | `shortened1`..`shortened5` |
  * | anything else | camelCase of the label (`Make Square` → `makeSquare`) |
  */
 
@@ -49,12 +52,15 @@ const CUSTOM_ID_KEYS: Array<[RegExp, (match: RegExpExecArray) => string]> = [
 	[/^MJ::CustomZoom::/i, () => 'customZoom'],
 	[/^MJ::JOB::pan_(left|right|up|down)::/i, (m) => `pan${capitalise(m[1].toLowerCase())}`],
 	[/^MJ::JOB::animate_(high|low)::/i, (m) => `animate${capitalise(m[1].toLowerCase())}`],
+	[/^MJ::JOB::animate_(high|low)_extend::/i, (m) => `extend${capitalise(m[1].toLowerCase())}`],
+	[/^MJ::JOB::video_virtual_upscale::([1-4])::/i, (m) => `U${m[1]}`],
 	[/^MJ::Job::PicReader::([1-4])/i, (m) => `imagine${m[1]}`],
 	[/^MJ::Picread::Retry/i, () => 'describeRetry'],
+	[/^MJ::Job::PromptAnalyzer::([1-5])/i, (m) => `shortened${m[1]}`],
 ];
 
 /** Buttons that always open a dialog (MODAL) before the task runs. */
-const MODAL_PATTERNS = [/^MJ::Inpaint::/i, /^MJ::CustomZoom::/i];
+const MODAL_PATTERNS = [/^MJ::Inpaint::/i, /^MJ::CustomZoom::/i, /^MJ::Job::PromptAnalyzer::/i];
 
 /** Words a user may type for buttons whose label is only an emoji. */
 const ALIASES: Record<string, string> = {
@@ -98,6 +104,11 @@ export function buttonKey(button: MjButton): string {
 	if (fromLabel) return fromLabel;
 	const action = /^MJ::(?:JOB::)?([A-Za-z_]+)/i.exec(button.customId ?? '')?.[1];
 	return camelCase((action ?? button.emoji ?? 'button').replace(/_/g, ' ')) || 'button';
+}
+
+/** A video batch's U1..U4: they upscale a video, not a picture of a grid. */
+export function isVideoUpscaleButton(customId: string): boolean {
+	return /^MJ::JOB::video_virtual_upscale::/i.test(customId);
 }
 
 export function needsModal(customId: string): boolean {
@@ -145,15 +156,30 @@ export function formatAvailableButtons(buttons: MjButton[]): string {
 		.join(', ');
 }
 
+const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * A task's `buttons` as a list of usable buttons: anything but a list counts
+ * as no buttons, and malformed entries (no customId, a label that is not
+ * text) are left out.
+ */
+export function buttonList(buttons: unknown): MjButton[] {
+	if (!Array.isArray(buttons)) return [];
+	return buttons.filter((entry: unknown): entry is MjButton => {
+		if (entry === null || typeof entry !== 'object') return false;
+		const button = entry as Record<string, unknown>;
+		return typeof button.customId === 'string' && isOptionalText(button.label) && isOptionalText(button.emoji);
+	});
+}
+
 /** Every button as a field (key → customId) and as an action entry, in the server's order. */
-export function splitButtons(buttons: MjButton[] | undefined): {
+export function splitButtons(buttons: unknown): {
 	fields: Record<string, string>;
 	actions: ActionEntry[];
 } {
 	const fields: Record<string, string> = {};
 	const actions: ActionEntry[] = [];
-	for (const button of buttons ?? []) {
-		if (!button || typeof button.customId !== 'string') continue;
+	for (const button of buttonList(buttons)) {
 		let key = buttonKey(button);
 		for (let suffix = 2; key in fields; suffix++) key = `${buttonKey(button)}_${suffix}`;
 		fields[key] = button.customId;

@@ -28,6 +28,8 @@ export type MidjourneyErrorKind =
 	| 'unavailable'
 	/** a body that is not what the contract says */
 	| 'badResponse'
+	/** the server does not offer the endpoint (HTTP 404 / 405 / 501 without an envelope) */
+	| 'unsupported'
 	/** the execution was cancelled */
 	| 'cancelled';
 

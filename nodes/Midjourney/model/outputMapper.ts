@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { splitButtons } from './buttons';
+import { buttonList, isVideoUpscaleButton, splitButtons } from './buttons';
 import { parseProgress, type MjTask } from './task';
 
 /**
@@ -14,8 +14,11 @@ import { parseProgress, type MjTask } from './task';
  * - one field per button, holding its customId: `U1`..`U4`, `reroll`, `V1`..`V4`,
  *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see buttons.ts),
  * - `actions`: `[{ label, key, customId, needsModal }]`, `buttons` (raw),
- * - Describe: `prompts` (four clean strings) and `promptsText` (raw),
- * - `finalPrompt`, `botType`, `seed`, `width`, `height`, `videoUrl` when present.
+ * - Describe: `prompts` (four clean strings) and `promptsText` (raw); Shorten: `prompts`
+ *   (the five shortened prompts, clean) and `promptsText` (the raw answer, important tokens included),
+ * - videos: `videoUrl` (the first mp4), `videoUrls` (every video of the batch as
+ *   `[{ url, thumbnail }]`, thumbnail only when the server gives one), `videoDuration` (s), `frameCount`,
+ * - `finalPrompt`, `botType`, `seed`, `width`, `height` when present.
  */
 
 /** Splits Describe's "1️⃣ first …\n\n2️⃣ second …" into clean prompts. */
@@ -26,6 +29,35 @@ export function parseDescribePrompts(text: string): string[] {
 		.split(marker)
 		.map((part) => part.replace(/\s+/g, ' ').trim())
 		.filter((part) => part !== '');
+}
+
+/** Shorten's answer: the list after "Shortened prompts" (the important tokens before it are not prompts). */
+export function parseShortenPrompts(text: string): string[] {
+	const heading = /\**\s*shortened prompts\s*\**\s*\n/i.exec(text);
+	return parseDescribePrompts(heading ? text.slice(heading.index + heading[0].length) : text);
+}
+
+export interface VideoEntry {
+	url: string;
+	thumbnail?: string;
+}
+
+/** Every video of a task, from `videoUrls` (objects or strings), else its single `videoUrl`. */
+export function videoEntries(task: MjTask): VideoEntry[] {
+	const entries = (task.videoUrls ?? [])
+		.map((entry): VideoEntry | undefined => {
+			if (typeof entry === 'string') return entry ? { url: entry } : undefined;
+			if (!entry || typeof entry.url !== 'string' || entry.url === '') return undefined;
+			return typeof entry.thumbnail === 'string' && entry.thumbnail ? { url: entry.url, thumbnail: entry.thumbnail } : { url: entry.url };
+		})
+		.filter((entry): entry is VideoEntry => entry !== undefined);
+	if (entries.length === 0 && typeof task.videoUrl === 'string' && task.videoUrl) return [{ url: task.videoUrl }];
+	return entries;
+}
+
+/** A video batch, an upscaled video or an extension: the task's result is mp4s, not pictures. */
+export function isVideoTask(task: MjTask): boolean {
+	return task.action === 'VIDEO' || videoEntries(task).length > 0;
 }
 
 function pictureUrls(task: MjTask): string[] {
@@ -68,24 +100,36 @@ export function mapTask(task: MjTask): IDataObject {
 		finishedAt: isoTime(task.finishTime),
 		...fields,
 		actions,
-		buttons: task.buttons ?? [],
+		buttons: buttonList(task.buttons),
 	};
 	if (task.action === 'DESCRIBE') {
 		const text = String(properties.finalPrompt ?? task.promptEn ?? task.prompt ?? '');
 		item.prompts = parseDescribePrompts(text);
 		item.promptsText = text;
+	} else if (task.action === 'SHORTEN') {
+		const text = String(properties.finalPrompt ?? task.description ?? '');
+		item.prompts = parseShortenPrompts(text);
+		item.promptsText = text;
 	}
 	item.finalPrompt = properties.finalPrompt as string | undefined;
 	item.botType = task.botType ?? (properties.botType as string | undefined);
 	for (const extra of ['seed', 'width', 'height', 'videoUrl'] as const) item[extra] = task[extra];
+	const videos = videoEntries(task);
+	if (videos.length) {
+		item.videoUrl = task.videoUrl || videos[0].url;
+		item.videoUrls = videos.map((video) => ({ ...video }));
+	}
+	if (typeof task.videoDuration === 'number') item.videoDuration = task.videoDuration;
+	if (typeof task.frameCount === 'number') item.frameCount = task.frameCount;
 	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
 	return item;
 }
 
-/** A 2x2 grid: a task with U1..U4. */
+/** A 2x2 grid: a task with U1..U4 (a video batch's U1..U4 upscale videos, not pictures). */
 export function isGridTask(task: MjTask): boolean {
-	const keys = new Set(Object.keys(splitButtons(task.buttons).fields));
-	return ['U1', 'U2', 'U3', 'U4'].every((key) => keys.has(key));
+	if (isVideoTask(task)) return false;
+	const customIds = splitButtons(task.buttons).fields;
+	return ['U1', 'U2', 'U3', 'U4'].every((key) => customIds[key] !== undefined && !isVideoUpscaleButton(customIds[key]));
 }
 
 /**
@@ -105,6 +149,26 @@ export function gridPictureItems(task: MjTask): IDataObject[] {
 			gridImageUrl: task.imageUrl,
 			U: base[`U${index}`],
 			V: base[`V${index}`],
+		};
+		for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+		return item;
+	});
+}
+
+/**
+ * One item per video of a finished video task: index 1-n, that video's
+ * `videoUrl` and `thumbnailUrl`, and its own upscale button as `U`.
+ */
+export function videoItems(task: MjTask): IDataObject[] {
+	const base = mapTask(task);
+	return videoEntries(task).map((video, position) => {
+		const index = position + 1;
+		const item: IDataObject = {
+			...base,
+			index,
+			videoUrl: video.url,
+			thumbnailUrl: video.thumbnail,
+			U: base[`U${index}`],
 		};
 		for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
 		return item;

@@ -22,6 +22,11 @@ export interface MjTask {
 	properties?: IDataObject;
 	buttons?: MjButton[];
 	videoUrl?: string;
+	/** each video of a VIDEO batch: `[{url, thumbnail}]` (trueai) or plain URLs */
+	videoUrls?: Array<{ url: string; thumbnail?: string } | string>;
+	/** seconds */
+	videoDuration?: number;
+	frameCount?: number;
 	seed?: string;
 	width?: number;
 	height?: number;
@@ -35,6 +40,46 @@ export const FINAL_STATUSES = ['SUCCESS', 'FAILURE', 'MODAL', 'CANCEL'];
 
 export function isFinalStatus(status: unknown): boolean {
 	return typeof status === 'string' && FINAL_STATUSES.includes(status);
+}
+
+/**
+ * Spellings servers and gateways use for the contract's statuses (compared
+ * in lower case, blanks, dashes and underscores removed). Without this a
+ * `success` or `failed` would look unfinished and wait out the whole Timeout.
+ */
+const STATUS_SPELLINGS: Record<string, string> = {
+	notstart: 'NOT_START',
+	notstarted: 'NOT_START',
+	queued: 'NOT_START',
+	pending: 'NOT_START',
+	submitted: 'SUBMITTED',
+	inprogress: 'IN_PROGRESS',
+	running: 'IN_PROGRESS',
+	processing: 'IN_PROGRESS',
+	success: 'SUCCESS',
+	succeeded: 'SUCCESS',
+	successful: 'SUCCESS',
+	completed: 'SUCCESS',
+	failure: 'FAILURE',
+	failed: 'FAILURE',
+	fail: 'FAILURE',
+	error: 'FAILURE',
+	modal: 'MODAL',
+	cancel: 'CANCEL',
+	cancelled: 'CANCEL',
+	canceled: 'CANCEL',
+};
+
+/** A status in the contract's spelling; an unknown status stays as it is. */
+export function normaliseStatus(status: string): string {
+	return STATUS_SPELLINGS[status.replace(/[\s_-]+/g, '').toLowerCase()] ?? status;
+}
+
+/** A task as read from a server, with its status in the contract's spelling. */
+export function normaliseTask(task: MjTask): MjTask {
+	if (typeof task.status !== 'string') return task;
+	const status = normaliseStatus(task.status);
+	return status === task.status ? task : { ...task, status };
 }
 
 export function parseProgress(progress: unknown, status?: string): number {
@@ -60,4 +105,13 @@ export function submittedTaskSnapshot(submitted: SubmittedTask): MjTask {
 	const status =
 		submitted.code === SUBMIT_CODE.modal ? 'MODAL' : submitted.code === SUBMIT_CODE.queued ? 'NOT_START' : 'SUBMITTED';
 	return { id: submitted.taskId, status, progress: '0%', description: submitted.description };
+}
+
+/**
+ * A task id is a plain token (digits on every known server; letters, "-" and
+ * "_" allowed): "." or ".." would climb out of its path segment in
+ * /mj/task/{id}/fetch, and other characters are never part of an id.
+ */
+export function isTaskIdToken(id: string): boolean {
+	return /^[A-Za-z0-9_-]{1,128}$/.test(id);
 }

@@ -53,6 +53,7 @@ export function nodeProperties(): INodeProperties[] {
 		updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, definition.fields),
 	);
 	const targets = {
+		tasks: operations.filter((entry) => entry.definition.kind !== 'immediate').map((entry) => entry.operation),
 		submit: operations.filter((entry) => entry.definition.kind === 'submit').map((entry) => entry.operation),
 		bot: operations
 			.filter((entry) => entry.definition.kind === 'submit' && entry.definition.takesBot)

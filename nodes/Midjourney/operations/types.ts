@@ -64,7 +64,25 @@ export interface ReadOperation extends OperationEntry {
 	read: (ctx: IExecuteFunctions, client: MidjourneyClient) => Promise<TaskReadResult[]>;
 }
 
-export type OperationDefinition = SubmitOperation | ReadOperation;
+/** What an immediate operation needs to answer one item. */
+export interface ImmediateInput {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	client: MidjourneyClient;
+	baseUrl: string;
+}
+
+/**
+ * Answers each item with one request and returns the answer at once: no task
+ * is created or waited for (Upload Images, Get Seed), so the task options
+ * (waiting, downloads, output modes) do not apply.
+ */
+export interface ImmediateOperation extends OperationEntry {
+	kind: 'immediate';
+	run: (input: ImmediateInput) => Promise<IDataObject>;
+}
+
+export type OperationDefinition = SubmitOperation | ReadOperation | ImmediateOperation;
 
 export interface ResourceDefinition {
 	displayName: string;

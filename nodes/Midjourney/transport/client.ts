@@ -3,8 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { redactSecret } from '../model/redaction';
 import { SUBMIT_CODE, createsTask } from '../model/submitCodes';
-import type { MjTask, SubmittedTask } from '../model/task';
+import { isTaskIdToken, type MjTask, type SubmittedTask } from '../model/task';
 import { backoffDelay, parseRetryAfter, type BackoffPolicy } from '../waiting/backoff';
+import { parseJsonKeepingIds } from './jsonBody';
 
 /**
  * The protocol client of CometAPI / midjourney-proxy: speed prefixes, the
@@ -19,6 +20,8 @@ export interface ApiRequest {
 	/** path below the base URL, e.g. /mj/task/123/fetch */
 	path: string;
 	body?: IDataObject;
+	/** epoch ms: the request is cut off then (a poll ends at its task's Timeout) */
+	deadline?: number;
 }
 
 export interface RawResponse {
@@ -64,7 +67,11 @@ const SUBMIT_RETRY: BackoffPolicy = { baseMs: 2000, maxMs: 30_000, jitter: 0.2 }
 const FETCH_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 15_000, jitter: 0.2 };
 /** 429/503 on submit: retried this many times (no task was created) */
 const SUBMIT_ATTEMPTS = 6;
+/** a server that cannot be reached (refused, unknown host): tried this often, about 6 s in all */
+const UNREACHED_ATTEMPTS = 3;
 const FETCH_ATTEMPTS = 5;
+/** no read retry starts later than this after the first attempt (each attempt is capped too) */
+const READ_RETRY_BUDGET_MS = 120_000;
 /** per-task fetches in flight at once when list-by-condition is missing */
 const FETCH_PARALLELISM = 8;
 
@@ -88,7 +95,7 @@ function parseBody(body: unknown): { json?: unknown; malformed: boolean } {
 	const text = body.trim();
 	if (text === '') return { malformed: false };
 	try {
-		return { json: JSON.parse(text), malformed: false };
+		return { json: parseJsonKeepingIds(text), malformed: false };
 	} catch {
 		return { malformed: true };
 	}
@@ -144,6 +151,14 @@ export class MidjourneyClient {
 		});
 	}
 
+	/** HTTP 404 without the API's envelope: the Base URL points somewhere else (…/v1, …/mj). */
+	private noApiHere(what: string): MidjourneyError {
+		return new MidjourneyError('input', `${what}: HTTP 404, no Midjourney task API at this Base URL`, {
+			httpCode: 404,
+			description: `No task was created. Use the server root as the Base URL, e.g. https://api.cometapi.com (without /v1 or /mj); it is now ${this.deps.baseUrl ?? 'unknown'}.`,
+		});
+	}
+
 	private unavailable(what: string, response: RawResponse, json: unknown): MidjourneyError {
 		return new MidjourneyError(
 			'unavailable',
@@ -180,9 +195,11 @@ export class MidjourneyClient {
 			if (!sent.ok) {
 				const failure = sent.error;
 				if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
+				// The transport's own refusals (a redirect to another host): nothing was created.
+				if (failure instanceof MidjourneyError) throw failure;
 				if (failure instanceof NetworkError && failure.beforeSend) {
 					// Never connected, so nothing was created: safe to try again.
-					if (attempt < SUBMIT_ATTEMPTS) {
+					if (attempt < UNREACHED_ATTEMPTS) {
 						await this.deps.sleep(backoffDelay(attempt, SUBMIT_RETRY, this.random));
 						continue;
 					}
@@ -212,6 +229,7 @@ export class MidjourneyClient {
 				});
 			}
 			const envelope = asObject(json);
+			if (status === 404 && typeof envelope?.code !== 'number') throw this.noApiHere(what);
 			if (status >= 500 || malformed || (status < 300 && typeof envelope?.code !== 'number')) {
 				// The gateway may have forwarded the submit before failing.
 				// Name the HTTP status when there is one (a 502 comes with an HTML page, not JSON).
@@ -244,7 +262,8 @@ export class MidjourneyClient {
 		const properties = asObject(envelope.properties) ?? {};
 		if (createsTask(code)) {
 			const id = envelope.result;
-			if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '') {
+			// 0, an empty or a path-like id is no task id: the task may exist, unnamed.
+			if ((typeof id !== 'string' && typeof id !== 'number') || !isTaskIdToken(String(id)) || /^0+$/.test(String(id))) {
 				throw ambiguousSubmit(what, `code ${code} without a task id`);
 			}
 			const queue = Number(properties.numberOfQueues);
@@ -292,11 +311,11 @@ export class MidjourneyClient {
 	 * map. Transient faults throw a transient MidjourneyError for the caller
 	 * (the poller) to back off on.
 	 */
-	async fetchTasksOnce(ids: string[]): Promise<Map<string, MjTask>> {
+	async fetchTasksOnce(ids: string[], deadline?: number): Promise<Map<string, MjTask>> {
 		const found = new Map<string, MjTask>();
 		if (ids.length === 0) return found;
 		if (this.listByConditionSupported !== false) {
-			const list = await this.listByCondition(ids);
+			const list = await this.listByCondition(ids, deadline);
 			if (list) {
 				for (const task of list) {
 					if (task && task.id !== undefined && task.id !== null) found.set(String(task.id), task);
@@ -306,7 +325,7 @@ export class MidjourneyClient {
 		}
 		for (let start = 0; start < ids.length; start += FETCH_PARALLELISM) {
 			const batch = ids.slice(start, start + FETCH_PARALLELISM);
-			const tasks = await Promise.all(batch.map(async (id) => await this.fetchOneOnce(id)));
+			const tasks = await Promise.all(batch.map(async (id) => await this.fetchOneOnce(id, deadline)));
 			tasks.forEach((task, index) => {
 				if (task) found.set(batch[index], task);
 			});
@@ -315,11 +334,12 @@ export class MidjourneyClient {
 	}
 
 	/** undefined when the server lacks the endpoint (then per-task fetch is used). */
-	private async listByCondition(ids: string[]): Promise<MjTask[] | undefined> {
+	private async listByCondition(ids: string[], deadline?: number): Promise<MjTask[] | undefined> {
 		const response = await this.sendOrTransient({
 			method: 'POST',
 			path: '/mj/task/list-by-condition',
 			body: { ids },
+			deadline,
 		});
 		const status = response.statusCode;
 		const { json, malformed } = parseBody(response.body);
@@ -342,10 +362,11 @@ export class MidjourneyClient {
 		});
 	}
 
-	private async fetchOneOnce(id: string): Promise<MjTask | undefined> {
+	private async fetchOneOnce(id: string, deadline?: number): Promise<MjTask | undefined> {
 		const response = await this.sendOrTransient({
 			method: 'GET',
 			path: `/mj/task/${encodeURIComponent(id)}/fetch`,
+			deadline,
 		});
 		const status = response.statusCode;
 		const { json, malformed } = parseBody(response.body);
@@ -383,21 +404,116 @@ export class MidjourneyClient {
 		const failure = sent.error;
 		if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
 		if (failure instanceof NetworkError) {
-			throw new MidjourneyError('unavailable', `Reading tasks: connection failed (${failure.code})`, {
-				description: `Could not reach ${this.deps.baseUrl ?? 'the server'}.`,
+			const problem = failure.code === 'DEADLINE' ? 'no answer in time' : `the server could not be reached (${failure.code})`;
+			throw new MidjourneyError('unavailable', `Reading tasks: ${problem}`, {
+				description: `No answer from ${this.deps.baseUrl ?? 'the server'}. Check the Base URL in the CometAPI credential.`,
 			});
 		}
 		throw failure;
 	}
 
+	/**
+	 * POST /mj/submit/upload-discord-images: hosts the images and returns their
+	 * URLs. It creates no task, so busy answers and refused connections are retried.
+	 */
+	async uploadImages(base64Array: string[]): Promise<string[]> {
+		const what = 'Uploading images';
+		const response = await this.withReadRetries(async () => {
+			const answer = await this.sendOrTransient({ method: 'POST', path: '/mj/submit/upload-discord-images', body: { base64Array } });
+			if (answer.statusCode === 429 || answer.statusCode === 503) {
+				throw this.unavailable(what, answer, parseBody(answer.body).json);
+			}
+			return answer;
+		});
+		const json = this.checkOffered(what, 'Upload Images', response);
+		if (response.statusCode === 413) {
+			throw new MidjourneyError('input', `${what}: the request is too large (HTTP 413)`, {
+				httpCode: 413,
+				description: 'Upload fewer or smaller images at once (the server refuses bodies above about 30 MB).',
+			});
+		}
+		const envelope = this.readAnswerEnvelope(what, response, json);
+		const urls = envelope.result;
+		if (!Array.isArray(urls) || urls.some((url) => typeof url !== 'string' || url === '')) {
+			throw new MidjourneyError('badResponse', `${what}: the answer holds no list of URLs`, { httpCode: response.statusCode });
+		}
+		return urls as string[];
+	}
+
+	/** GET /mj/task/{id}/image-seed: the Midjourney seed of a finished task. */
+	async imageSeed(taskId: string): Promise<string> {
+		const what = `Reading the seed of task ${taskId}`;
+		const response = await this.withReadRetries(
+			async () => await this.sendOrTransient({ method: 'GET', path: `/mj/task/${encodeURIComponent(taskId)}/image-seed` }),
+		);
+		const json = this.checkOffered(what, 'Get Seed', response);
+		const envelope = this.readAnswerEnvelope(what, response, json);
+		const seed = envelope.result;
+		if ((typeof seed !== 'string' && typeof seed !== 'number') || String(seed) === '') {
+			throw new MidjourneyError('badResponse', `${what}: the answer holds no seed`, { httpCode: response.statusCode });
+		}
+		return String(seed);
+	}
+
+	/**
+	 * The parsed body of an answer to an endpoint not every server has: a 404
+	 * (or 405 / 501) without the API's envelope means the endpoint is missing.
+	 */
+	private checkOffered(what: string, feature: string, response: RawResponse): unknown {
+		const { json, malformed } = parseBody(response.body);
+		const status = response.statusCode;
+		const hasEnvelope = !malformed && typeof asObject(json)?.code === 'number';
+		if ((status === 404 && !hasEnvelope) || status === 405 || status === 501) {
+			throw new MidjourneyError('unsupported', `${feature} is not offered by this server (HTTP ${status})`, {
+				httpCode: status,
+				description: `${this.deps.baseUrl ?? 'The server'} has no such endpoint. It is a CometAPI / midjourney-proxy extension some servers lack: use a server that offers it, or leave this step out.`,
+			});
+		}
+		if (status === 401 || status === 403) throw this.authError(response, json);
+		if (status === 402) throw this.paymentError(response, json);
+		if (malformed) throw new MidjourneyError('badResponse', `${what}: the answer was not valid JSON`, { httpCode: status });
+		return json;
+	}
+
+	/** The `{code, description, result}` answer of a call that creates no task: code 1, or an error. */
+	private readAnswerEnvelope(what: string, response: RawResponse, json: unknown): IDataObject {
+		const envelope = asObject(json);
+		const status = response.statusCode;
+		if (!envelope || typeof envelope.code !== 'number') {
+			if (status === 429 || status >= 500) throw this.unavailable(what, response, json);
+			throw new MidjourneyError('badResponse', `${what}: unexpected HTTP ${status}`, {
+				httpCode: status,
+				description: this.serverText(json, 'The server did not answer as the API documents.'),
+			});
+		}
+		if (envelope.code === SUBMIT_CODE.accepted) return envelope;
+		const description = this.serverText(envelope, '');
+		if (envelope.code === SUBMIT_CODE.notFound) {
+			fail('notFound', `${what}: not found (code 3)`, {
+				code: envelope.code,
+				httpCode: status,
+				description: `${description || 'The task does not exist or has expired.'} Check the Task ID: tasks are visible only to the API key that created them.`,
+			});
+		}
+		return fail('validation', `${what}: the server refused the request (code ${String(envelope.code)})`, {
+			code: envelope.code as number,
+			httpCode: status,
+			description: description || 'A parameter is invalid.',
+		});
+	}
+
 	/** Retries a read on transient faults with exponential backoff, bounded. */
 	async withReadRetries<T>(read: () => Promise<T>): Promise<T> {
+		const start = this.now();
 		for (let attempt = 1; ; attempt++) {
 			const result = await settle(read);
 			if (result.ok) return result.value;
 			if (!isTransientError(result.error) || attempt >= FETCH_ATTEMPTS) throw result.error;
 			const retryAfter = (result.error as MidjourneyError).details.retryAfterMs;
-			await this.deps.sleep(retryAfter ?? backoffDelay(attempt, FETCH_RETRY, this.random));
+			const delay = retryAfter ?? backoffDelay(attempt, FETCH_RETRY, this.random);
+			// Bounded in time too: a server that never answers costs minutes, not ten.
+			if (this.now() + delay - start > READ_RETRY_BUDGET_MS) throw result.error;
+			await this.deps.sleep(delay);
 		}
 	}
 

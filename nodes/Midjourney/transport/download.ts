@@ -1,53 +1,31 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { detectImageType } from '../images/format';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
-import { CREDENTIAL_TYPE, networkErrorCode } from './n8nHttp';
+import { NetworkError } from './client';
+import { sendRequest, type RequestContext } from './n8nHttp';
 
 export interface DownloadedFile {
 	data: Buffer;
 	contentType?: string;
 }
 
-/**
- * Downloads an image. Images on the API's own host (a self-hosted proxy, the
- * emulator) go through the authenticated helper; any other host (a CDN, the
- * user's site) gets a plain request, so the API key never leaves for a third party.
- */
+/** What a download must be. Its first bytes are checked, so an error page never becomes the file. */
+export type ExpectedContent = 'image';
+
+const CONTENT_CHECKS: Record<ExpectedContent, { label: string; matches: (data: Buffer) => boolean }> = {
+	image: { label: 'an image (PNG, JPEG, WebP or GIF)', matches: (data) => detectImageType(data) !== undefined },
+};
+
+/** Downloads a file whole and checks it is what was expected. */
 export async function downloadFile(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	url: string,
 	baseUrl: string,
 	what: string,
+	expected: ExpectedContent = 'image',
 ): Promise<DownloadedFile> {
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 120_000,
-		abortSignal: ctx.getExecutionCancelSignal(),
-	};
-	const sent = await settle(
-		async () =>
-			(sameOrigin(url, baseUrl)
-				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-				: await ctx.helpers.httpRequest(options)) as {
-				statusCode: number;
-				headers?: Record<string, unknown>;
-				body: unknown;
-			},
-	);
-	if (!sent.ok) {
-		const code = networkErrorCode(sent.error) ?? 'EUNKNOWN';
-		if (code === 'ERR_CANCELED' || ctx.getExecutionCancelSignal()?.aborted) {
-			throw cancelledError();
-		}
-		throw new MidjourneyError('unavailable', `Downloading ${what} failed (${code})`, {
-			description: `Could not download ${url}.`,
-		});
-	}
-	const response = sent.value;
+	const response = await sendDownload(ctx, url, baseUrl, what, 'arraybuffer');
 	if (response.statusCode >= 400) {
 		throw new MidjourneyError('unavailable', `Downloading ${what} failed: HTTP ${response.statusCode}`, {
 			httpCode: response.statusCode,
@@ -61,7 +39,129 @@ export async function downloadFile(
 			? Buffer.from(body)
 			: Buffer.from(String(body ?? ''), 'binary');
 	const contentType = response.headers?.['content-type'];
+	const check = CONTENT_CHECKS[expected];
+	if (!check.matches(data)) {
+		throw new MidjourneyError('badResponse', `Downloading ${what} failed: the answer is not ${check.label}`, {
+			description: `${url} answered ${data.length} bytes of ${typeof contentType === 'string' ? contentType : 'unknown type'}, not the file. The link may have expired or lead to an error page.`,
+		});
+	}
 	return { data, contentType: typeof contentType === 'string' ? contentType : undefined };
+}
+
+/** Node's Readable, named through n8n's own helper type (community nodes may not import 'stream'). */
+type Readable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+export interface DownloadedStream {
+	/** the body, not yet read: hand it on (prepareBinaryData) or destroy it */
+	stream: Readable;
+	contentType?: string;
+}
+
+function isReadable(value: unknown): value is Readable {
+	return !!value && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).read === 'function';
+}
+
+/**
+ * Opens a download as a stream (videos: large files that must never be held
+ * whole in memory), with the same credential rule as downloadFile.
+ */
+export async function downloadStream(
+	ctx: RequestContext,
+	url: string,
+	baseUrl: string,
+	what: string,
+): Promise<DownloadedStream> {
+	const { statusCode, headers, body } = await sendDownload(ctx, url, baseUrl, what, 'stream');
+	if (statusCode >= 400 || !isReadable(body)) {
+		if (isReadable(body)) body.destroy();
+		throw new MidjourneyError('unavailable', `Downloading ${what} failed: HTTP ${statusCode}`, {
+			httpCode: statusCode,
+			description: `The server answered HTTP ${statusCode} for ${url}.`,
+		});
+	}
+	const contentType = headers?.['content-type'];
+	return { stream: body, contentType: typeof contentType === 'string' ? contentType : undefined };
+}
+
+interface DownloadResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+/** Longest a download may take, from the request to the last byte. */
+export const DOWNLOAD_CAP_MS = 300_000;
+
+/**
+ * The GET of a download. Files on the API's own host (a self-hosted proxy, the
+ * emulator) are fetched with the credential; any other host (a CDN, the
+ * user's site) gets a plain request, and a redirect from the API host to
+ * another host is followed without the credential.
+ */
+async function sendDownload(
+	ctx: RequestContext,
+	url: string,
+	baseUrl: string,
+	what: string,
+	encoding: 'arraybuffer' | 'stream',
+): Promise<DownloadResponse> {
+	const sent = await settle(
+		async () =>
+			await sendRequest(ctx, {
+				method: 'GET',
+				url,
+				credentials: sameOrigin(url, baseUrl),
+				foreignRedirect: 'dropCredentials',
+				capMs: DOWNLOAD_CAP_MS,
+				encoding,
+			}),
+	);
+	if (!sent.ok) {
+		const failure = sent.error;
+		if (failure instanceof MidjourneyError) throw failure;
+		if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
+		const code = failure instanceof NetworkError ? failure.code : 'EUNKNOWN';
+		const problem = code === 'DEADLINE' ? `not done within ${DOWNLOAD_CAP_MS / 1000} s` : code;
+		throw new MidjourneyError('unavailable', `Downloading ${what} failed (${problem})`, {
+			description: `Could not download ${url}.`,
+		});
+	}
+	return sent.value;
+}
+
+/**
+ * The first `bytes` of a stream (fewer if it ends sooner), put back so the
+ * stream still yields every byte: a content check without buffering the file.
+ */
+export async function peekStream(stream: Readable, bytes: number): Promise<Buffer> {
+	return await new Promise<Buffer>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let length = 0;
+		const finish = (error?: unknown) => {
+			stream.off('readable', onReadable);
+			stream.off('end', onEnd);
+			stream.off('error', finish);
+			if (error) {
+				reject(error);
+				return;
+			}
+			const head = Buffer.concat(chunks);
+			if (head.length > 0 && !stream.readableEnded) stream.unshift(head);
+			resolve(head);
+		};
+		const onReadable = () => {
+			let chunk: Buffer | null;
+			while (length < bytes && (chunk = stream.read() as Buffer | null) !== null) {
+				chunks.push(chunk);
+				length += chunk.length;
+			}
+			if (length >= bytes) finish();
+		};
+		const onEnd = () => finish();
+		stream.on('readable', onReadable);
+		stream.once('end', onEnd);
+		stream.once('error', finish);
+	});
 }
 
 function sameOrigin(url: string, baseUrl: string): boolean {

@@ -1,51 +1,218 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import { settle } from '../model/errors';
+import { MidjourneyError, settle } from '../model/errors';
+import { checkBaseUrl, displayUrl } from './baseUrl';
 import { NetworkError, type RequestSender } from './client';
+import { startDeadline, type Deadline } from './deadline';
 
 export const CREDENTIAL_TYPE = 'cometApi';
+
+/** What the node sends through: a run of the node, or a server's callback to it (webhook). */
+export type RequestContext = IExecuteFunctions | IWebhookFunctions;
+
+/** The execution's cancel signal; a callback has none (it answers at once). */
+export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
 
 /** Error codes that mean the connection was never made, so nothing reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Finds the low-level error code in n8n's wrapped errors (NodeApiError → AxiosError → cause). */
+/** An error code as Node and axios name them (ECONNREFUSED, ENOTFOUND, ERR_CANCELED…). */
+const ERROR_CODE = /^(E[A-Z_]+|ERR_[A-Z_]+)$/;
+
+/**
+ * Finds the low-level error code in n8n's wrapped errors. n8n-workflow 1.x
+ * hands a refused connection over as a NodeApiError whose `httpCode` is
+ * 'ECONNREFUSED' (code and cause empty); other versions keep it on the
+ * AxiosError in `cause`, `errorResponse` or `reason`.
+ */
 export function networkErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^(E[A-Z_]+|ERR_[A-Z_]+)$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
+	const seen = new Set<unknown>();
+	const queue: unknown[] = [error];
+	while (queue.length > 0 && seen.size < 12) {
+		const current = queue.shift();
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		seen.add(current);
+		const holder = current as Record<string, unknown>;
+		for (const key of ['code', 'httpCode']) {
+			const code = holder[key];
+			if (typeof code === 'string' && ERROR_CODE.test(code)) return code;
+		}
+		queue.push(holder.cause, holder.errorResponse, holder.reason);
 	}
 	return undefined;
 }
 
-/** The sender the node uses: n8n's authenticated helper, which applies the credential. */
-export function createN8nSender(ctx: IExecuteFunctions, baseUrl: string): RequestSender {
-	return async (request) => {
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			baseURL: baseUrl,
-			url: request.path,
-			body: request.body,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 120_000,
-		};
-		const sent = await settle(
-			async () =>
-				(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as {
-					statusCode: number;
-					headers?: Record<string, unknown>;
-					body: unknown;
-				},
-		);
-		if (sent.ok) {
-			return { statusCode: sent.value.statusCode, headers: sent.value.headers ?? {}, body: sent.value.body };
+/** Longest one request to the API may take, redirects included (Fetch: per attempt). */
+export const API_REQUEST_CAP_MS = 60_000;
+/** Redirects followed at most, per request. */
+const MAX_REDIRECTS = 5;
+
+export interface HttpCall {
+	method: 'GET' | 'POST';
+	/** absolute URL */
+	url: string;
+	body?: IDataObject;
+	/** send with the credential: only ever to the host of `url` */
+	credentials: boolean;
+	/**
+	 * A redirect from a credentialed request to another host: refused (API
+	 * calls: it would take the key or the prompt elsewhere) or followed without
+	 * the credential (a download the API host hands on to a CDN).
+	 */
+	foreignRedirect?: 'refuse' | 'dropCredentials';
+	/** total time for the request, its redirects and (streams) its body */
+	capMs: number;
+	/** epoch ms; the request is cut off then if that comes before the cap */
+	deadline?: number;
+	/** default: the body as bytes */
+	encoding?: 'arraybuffer' | 'stream';
+}
+
+export interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	/** a Buffer, or a Readable when `encoding` is 'stream' */
+	body: unknown;
+	/** where the answer came from, after redirects */
+	url: string;
+}
+
+interface HelperResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+/**
+ * Every request the node makes goes through here: n8n's helpers with
+ * redirects turned off and followed here instead (n8n's helper re-adds the
+ * Authorization header on a redirect to any host, and does not know
+ * mj-api-secret is a secret), and a total deadline.
+ */
+export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<HttpAnswer> {
+	const cancel = cancelSignalOf(ctx);
+	const deadline = startDeadline(Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()), cancel);
+	let keepWatching = false;
+	try {
+		let { url, method, body, credentials } = call;
+		for (let hop = 0; ; hop++) {
+			const response = await sendOnce(ctx, { method, url, body, credentials, encoding: call.encoding }, deadline);
+			const location = response.statusCode >= 300 && response.statusCode < 400 ? response.headers?.location : undefined;
+			if (typeof location !== 'string' || location === '') {
+				// A stream is read later: the deadline keeps watching until it closes.
+				if (isStream(response.body)) {
+					keepWatching = true;
+					response.body.once('close', () => deadline.end());
+				}
+				return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body, url };
+			}
+			if (isStream(response.body)) response.body.destroy();
+			const from = new URL(url);
+			const next = new URL(location, from);
+			if (hop >= MAX_REDIRECTS) {
+				throw new MidjourneyError('input', `The server redirected the request more than ${MAX_REDIRECTS} times`, {
+					description: `Last redirect: ${displayUrl(next)}. Check the Base URL in the CometAPI credential.`,
+				});
+			}
+			if (credentials && !mayCarryCredentials(from, next)) {
+				if (call.foreignRedirect !== 'dropCredentials') throw redirectRefused(from, next);
+				credentials = false;
+			}
+			// As browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
+			if (response.statusCode === 303 || (method === 'POST' && response.statusCode !== 307 && response.statusCode !== 308)) {
+				method = 'GET';
+				body = undefined;
+			}
+			url = next.href;
 		}
-		// Never pass n8n's wrapped error on: its request config carries the auth header.
-		const code = networkErrorCode(sent.error) ?? 'EUNKNOWN';
-		const cancelled = code === 'ERR_CANCELED' || ctx.getExecutionCancelSignal()?.aborted === true;
-		throw new NetworkError(code, NOT_SENT_CODES.has(code), cancelled);
+	} finally {
+		if (!keepWatching) deadline.end();
+	}
+}
+
+async function sendOnce(
+	ctx: RequestContext,
+	call: Pick<HttpCall, 'method' | 'url' | 'body' | 'credentials' | 'encoding'>,
+	deadline: Deadline,
+): Promise<HelperResponse> {
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: call.url,
+		body: call.body,
+		json: call.body !== undefined,
+		encoding: call.encoding ?? 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		abortSignal: deadline.signal,
+	};
+	const sent = await settle(
+		async () =>
+			(call.credentials
+				? await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, deadline.signal), CREDENTIAL_TYPE, options)
+				: await ctx.helpers.httpRequest(options)) as HelperResponse,
+	);
+	if (sent.ok) return sent.value;
+	// Never pass n8n's wrapped error on: its request config carries the auth header.
+	if (cancelSignalOf(ctx)?.aborted) throw new NetworkError('ERR_CANCELED', false, true);
+	if (deadline.expired) throw new NetworkError('DEADLINE', false);
+	const code = networkErrorCode(sent.error) ?? 'EUNKNOWN';
+	throw new NetworkError(code, NOT_SENT_CODES.has(code), code === 'ERR_CANCELED');
+}
+
+/**
+ * n8n's authenticated helper replaces `abortSignal` with the execution's
+ * cancel signal (n8n-core 1.x and 2.x alike); this view of the context hands
+ * it the request's own signal, which also fires at the deadline.
+ */
+function withCancelSignal(ctx: RequestContext, signal: AbortSignal): RequestContext {
+	return new Proxy(ctx, {
+		get: (target, key) => {
+			if (key === 'getExecutionCancelSignal') return () => signal;
+			const value = Reflect.get(target, key) as unknown;
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+		has: (target, key) => key === 'getExecutionCancelSignal' || Reflect.has(target, key),
+	});
+}
+
+/** The key may follow a redirect on the same origin, or from http to https on the same host name. */
+function mayCarryCredentials(from: URL, to: URL): boolean {
+	if (to.origin === from.origin) return true;
+	return from.protocol === 'http:' && to.protocol === 'https:' && to.hostname === from.hostname && from.port === '' && to.port === '';
+}
+
+function redirectRefused(from: URL, to: URL): MidjourneyError {
+	return new MidjourneyError(
+		'input',
+		`The server at ${from.origin} redirected the request to ${displayUrl(to)}, another host: not followed, as the API key only ever goes to the Base URL's host`,
+		{
+			description:
+				'Nothing was sent to that host, and no task was created by this request. If the API has moved, put its new address in the Base URL of the CometAPI credential.',
+		},
+	);
+}
+
+function isStream(value: unknown): value is { destroy(): void; once(event: string, listener: () => void): unknown } {
+	return !!value && typeof (value as { pipe?: unknown }).pipe === 'function' && typeof (value as { destroy?: unknown }).destroy === 'function';
+}
+
+/** The sender the node uses: n8n's authenticated helper, which applies the credential. */
+export function createN8nSender(ctx: RequestContext, baseUrl: string): RequestSender {
+	return async (request) => {
+		checkBaseUrl(baseUrl);
+		const answer = await sendRequest(ctx, {
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			body: request.body,
+			credentials: true,
+			capMs: API_REQUEST_CAP_MS,
+			deadline: request.deadline,
+		});
+		// Text, not parsed: the client reads long numeric ids without losing digits.
+		const body = Buffer.isBuffer(answer.body) ? answer.body.toString('utf8') : answer.body;
+		return { statusCode: answer.statusCode, headers: answer.headers, body };
 	};
 }

@@ -1,6 +1,6 @@
 import { backoffDelay, withJitter, type BackoffPolicy } from './backoff';
 import { MidjourneyError, settle } from '../model/errors';
-import { isFinalStatus, type MjTask } from '../model/task';
+import { isFinalStatus, normaliseTask, type MjTask } from '../model/task';
 
 /**
  * One polling loop per execution. Every task the node waits for is watched
@@ -10,9 +10,12 @@ import { isFinalStatus, type MjTask } from '../model/task';
  * its own timeout. Pure: the reads, the clock and the sleep are injected.
  */
 
+/** How long a read started at (or just before) a task's deadline may still take. */
+const LAST_READ_GRACE_MS = 2000;
+
 export interface PollerDependencies {
-	/** one attempt at reading these tasks; throws MidjourneyError on faults */
-	fetchTasks: (ids: string[]) => Promise<Map<string, MjTask>>;
+	/** one attempt at reading these tasks, cut off at `deadline`; throws MidjourneyError on faults */
+	fetchTasks: (ids: string[], deadline: number) => Promise<Map<string, MjTask>>;
 	/** waits; rejects when the execution is cancelled */
 	sleep: (ms: number) => Promise<void>;
 	isTransient: (error: unknown) => boolean;
@@ -72,7 +75,8 @@ export class TaskPoller {
 		return await new Promise<WatchResult>((resolve, reject) => {
 			const watcher: Watcher = {
 				taskId,
-				firstPollAt: start + options.initialDelayMs,
+				// An Initial Delay longer than the Timeout still gets its poll, at the deadline.
+				firstPollAt: start + Math.min(options.initialDelayMs, options.timeoutMs),
 				deadline: start + options.timeoutMs,
 				lastSeen: options.initialTask ?? { id: taskId, status: 'SUBMITTED', progress: '0%' },
 				resolve,
@@ -139,11 +143,13 @@ export class TaskPoller {
 			.map(([taskId]) => taskId);
 		if (due.length > 0) {
 			this.ticks++;
-			const read = await settle(async () => await this.deps.fetchTasks(due));
+			// A read that hangs must not hold a wait past its Timeout (the check at the deadline itself gets a moment).
+			const cutOff = Math.max(this.earliestDeadline(due), now + LAST_READ_GRACE_MS);
+			const read = await settle(async () => await this.deps.fetchTasks(due, cutOff));
 			if (read.ok) {
 				this.consecutiveFaults = 0;
 				this.lastFault = undefined;
-				for (const [taskId, task] of read.value) this.update(taskId, task);
+				for (const [taskId, task] of read.value) this.update(taskId, normaliseTask(task));
 			} else if (this.deps.isTransient(read.error)) {
 				this.consecutiveFaults++;
 				this.lastFault = read.error instanceof Error ? read.error.message : String(read.error);
@@ -155,6 +161,12 @@ export class TaskPoller {
 			}
 		}
 		this.expire(this.now());
+	}
+
+	private earliestDeadline(taskIds: string[]): number {
+		let earliest = Infinity;
+		for (const taskId of taskIds) for (const watcher of this.watchers.get(taskId) ?? []) earliest = Math.min(earliest, watcher.deadline);
+		return earliest;
 	}
 
 	private update(taskId: string, task: MjTask): void {

@@ -544,7 +544,7 @@ describe('bad URLs and data URIs: a clear error naming the item, no task', () =>
 		await expectRefused(imagineUrls, urlItem(`${emu.url}/images/55555.png`), /reference images of item 1.*HTTP 404/, { goodItem: good });
 		const grid = await finishedGrid();
 		emu.emulator.setOptions({ imageFilter: () => ({ body: TEXT, contentType: 'image/png' }) });
-		await expectRefused(imagineUrls, urlItem(grid.url), /The image at .* \(item 1\) is not a PNG, JPEG, WebP or GIF/, { goodItem: good });
+		await expectRefused(imagineUrls, urlItem(grid.url), /reference images of item 1 .* the answer is not an image \(PNG, JPEG, WebP or GIF\)/, { goodItem: good });
 	});
 
 	it.each([

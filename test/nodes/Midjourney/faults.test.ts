@@ -560,7 +560,7 @@ describe('faults that end an item: a clear error item in its place, the others g
 							expect(visible).toContain('[redacted]');
 							if (continueOnFail) {
 								const items = result.output('Imagine');
-								expect(String(items[1].json.errorDescription)).toMatch(/Rate limited\. upstream refused Authorization "Bearer \[redacted\]"/);
+								expect(String(items[1].json.errorDescription)).toMatch(/Rate limited\. upstream refused Authorization "\[redacted\]" for key \[redacted\]/);
 							} else {
 								expect(result.error?.description).toMatch(/\[redacted\]/);
 							}

@@ -1,10 +1,12 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageList } from '../shared/imageSource';
+import { readChoice } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
 export const MIN_BLEND_IMAGES = 2;
 export const MAX_BLEND_IMAGES = 5;
+const DIMENSIONS = ['PORTRAIT', 'SQUARE', 'LANDSCAPE'] as const;
 
 export const blend: SubmitOperation = {
 	kind: 'submit',
@@ -29,13 +31,13 @@ export const blend: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+		const dimensions = readChoice(ctx, 'dimensions', itemIndex, { label: 'Dimensions', choices: DIMENSIONS, fallback: 'SQUARE' });
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'images to blend');
 		if (images.length < MIN_BLEND_IMAGES || images.length > MAX_BLEND_IMAGES) {
 			throw new MidjourneyError('input', `Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`, {
 				description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
 			});
 		}
-		const dimensions = String(ctx.getNodeParameter('dimensions', itemIndex, 'SQUARE'));
 		const body = { base64Array: images, dimensions, ...commonSubmitFields(settings) };
 		return async (deadline) => await submit(blend.endpoint, body, deadline);
 	},

@@ -1,5 +1,6 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageList } from '../shared/imageSource';
+import { readText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -25,7 +26,7 @@ export const imagine: SubmitOperation = {
 		...imageSourceFields({ optional: true, multiple: true, what: 'reference images' }),
 	],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
-		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
 		if (prompt === '') {
 			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
 				description: 'Enter a prompt, or map a field that holds one.',

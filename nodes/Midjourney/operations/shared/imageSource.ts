@@ -12,6 +12,7 @@ import {
 } from '../../images/inputChecks';
 import { MidjourneyError, settle } from '../../model/errors';
 import { downloadFile } from '../../transport/download';
+import { readChoice, readText, readTextList } from './parameters';
 
 /**
  * Image inputs with n8n context: reads the item's binary properties through
@@ -19,7 +20,12 @@ import { downloadFile } from '../../transport/download';
  * returns checked data URIs.
  */
 
-export type ImageSource = 'none' | 'url' | 'binary';
+const IMAGE_SOURCES = ['none', 'url', 'binary'] as const;
+export type ImageSource = (typeof IMAGE_SOURCES)[number];
+
+function readImageSource(ctx: IExecuteFunctions, itemIndex: number, fallback: ImageSource): ImageSource {
+	return readChoice(ctx, 'imageSource', itemIndex, { label: 'Image Source', choices: IMAGE_SOURCES, fallback });
+}
 
 /** The "Image Source / Image URLs / Binary Properties" trio of an operation. */
 export function imageSourceFields(options: { optional: boolean; multiple: boolean; what: string }): INodeProperties[] {
@@ -157,15 +163,16 @@ export async function readImageList(
 	baseUrl: string,
 	what: string,
 ): Promise<string[]> {
-	const source = ctx.getNodeParameter('imageSource', itemIndex, 'none') as ImageSource;
+	const source = readImageSource(ctx, itemIndex, 'none');
 	let references: ImageReference[] = [];
 	if (source === 'url') {
-		references = splitImageList(ctx.getNodeParameter('imageUrls', itemIndex, '')).map((entry) =>
+		references = splitImageList(readTextList(ctx, 'imageUrls', itemIndex, { label: 'Image URLs' })).map((entry) =>
 			toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`),
 		);
 	} else if (source === 'binary') {
 		const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
-		references = splitPropertyNames(ctx.getNodeParameter('binaryPropertyNames', itemIndex, 'data'), available).map(
+		const names = readText(ctx, 'binaryPropertyNames', itemIndex, { label: 'Input Binary Fields', fallback: 'data' });
+		references = splitPropertyNames(names, available).map(
 			(property) => ({ kind: 'binary', property }),
 		);
 		if (references.length === 0) {
@@ -189,20 +196,31 @@ export async function readSingleImage(
 	baseUrl: string,
 	what: string,
 ): Promise<{ link: string } | { base64: string }> {
-	const source = ctx.getNodeParameter('imageSource', itemIndex, 'url') as ImageSource;
+	const source = readImageSource(ctx, itemIndex, 'url');
 	if (source === 'binary') {
-		const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+		const property = readText(ctx, 'binaryPropertyName', itemIndex, { label: 'Input Binary Field', fallback: 'data' });
 		return { base64: await binaryPropertyToDataUri(ctx, itemIndex, property, what) };
 	}
-	const entry = String(ctx.getNodeParameter('imageUrl', itemIndex, '') ?? '').trim();
+	const entry = readText(ctx, 'imageUrl', itemIndex, { label: 'Image URL' });
 	if (entry === '') {
 		throw new MidjourneyError('input', `Image URL is empty for item ${itemIndex}`, {
-			description: 'Give the URL or data URI of the image to describe.',
+			description: `Give the URL or data URI of the ${what}.`,
 		});
 	}
 	const reference = toImageReference(entry, `Image URL of item ${itemIndex}`);
 	if (reference.kind === 'url') return { link: reference.url };
 	return { base64: await referenceToDataUri(ctx, itemIndex, reference, baseUrl, what) };
+}
+
+/** One image for a field that takes either form (`image` of Video and Edit): a URL as is, else a data URI. */
+export async function readImageUrlOrDataUri(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	what: string,
+): Promise<string> {
+	const image = await readSingleImage(ctx, itemIndex, baseUrl, what);
+	return 'link' in image ? image.link : image.base64;
 }
 
 /** The mask of a Modal (Vary (Region)): a URL or data URI string, or a binary property. */

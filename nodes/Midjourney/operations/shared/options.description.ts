@@ -2,11 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 /**
  * Fields shared by several operations: Wait for Completion and the Options
- * collection (speed, bot, state, notifyHook, waiting, concurrency, output).
+ * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, output).
  * Which operations show each one comes from the registry (../description.ts).
  */
 
 export interface SharedFieldTargets {
+	/** operations whose output is tasks (submit and read): the Options collection applies */
+	tasks: string[];
 	/** operations that submit a task */
 	submit: string[];
 	/** operations that take the Bot option */
@@ -36,6 +38,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		displayOptions: { show: { operation: targets.tasks } },
 		options: [
 			{
 				displayName: 'Bot',
@@ -56,6 +59,14 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: false,
 				description:
 					"Whether to attach the finished task's image as binary data, ready for an upload node (WordPress, S3, Google Drive…)",
+			},
+			{
+				displayName: 'Download Video',
+				name: 'downloadVideo',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to attach a finished video task's mp4s as binary data (video/mp4), streamed to n8n's binary data store: the first in the Put Image In Field property, the others in the same name with _2, _3, _4 (or one per item with Output One Item per Video)",
 			},
 			{
 				displayName: 'Initial Delay (Seconds)',
@@ -118,7 +129,13 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 						name: 'One Item per Grid Image',
 						value: 'gridImages',
 						description:
-							'For a 2x2 grid (Imagine, Variation, Reroll, Blend): four items, each with its index (1-4), its own image and its own U and V buttons',
+							'For a 2x2 grid (Imagine, Variation, Reroll, Blend, Edit): four items, each with its index (1-4), its own image and its own U and V buttons',
+					},
+					{
+						name: 'One Item per Video',
+						value: 'videos',
+						description:
+							'For a video task (Animate, Extend): one item per video, each with its index, videoUrl, thumbnailUrl, its own U button and, with Download Video, its own mp4',
 					},
 				],
 				description: 'How finished tasks become output items',
@@ -138,7 +155,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
-				description: 'The name of the binary property the downloaded image is put in',
+				description: 'The name of the binary property the downloaded image (or video) is put in',
 			},
 			{
 				displayName: 'Speed',
@@ -171,6 +188,28 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_TIMEOUT_SECONDS,
 				description:
 					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
+				displayName: 'Wait Mode',
+				name: 'waitMode',
+				type: 'options',
+				default: 'poll',
+				options: [
+					{
+						name: 'Poll',
+						value: 'poll',
+						description: 'The node checks the status every Poll Interval and holds the execution until the tasks end',
+					},
+					{
+						name: 'Callback',
+						value: 'callback',
+						description:
+							'The server calls this execution back when a task changes; n8n parks the execution in its database meanwhile (it survives a restart). Needs an n8n URL the server can reach.',
+					},
+				],
+				description:
+					'How to wait for the tasks. Callback makes no status requests while waiting; if no callback comes within the Timeout, the items go on with the task IDs and status SUBMITTED, for a Fetch. As an AI tool the node always polls.',
 				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 		],

@@ -2,13 +2,20 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
 import type { SpeedMode } from '../../transport/client';
+import { executionResumeUrl } from '../../waiting/callbackPark';
 import {
 	DEFAULT_MAX_CONCURRENCY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from './options.description';
+import { textValue } from './parameters';
 
-export type OutputMode = 'task' | 'gridImages';
+export type OutputMode = 'task' | 'gridImages' | 'videos';
+
+/** Poll: the node checks the tasks and holds the execution. Callback: n8n parks the execution until the server calls back. */
+export type WaitMode = 'poll' | 'callback';
+
+const OUTPUT_MODES = new Set<OutputMode>(['task', 'gridImages', 'videos']);
 
 /** The Options collection and Wait for Completion of one item, read and checked. */
 export interface ItemSettings {
@@ -17,17 +24,28 @@ export interface ItemSettings {
 	state?: string;
 	notifyHook?: string;
 	waitForCompletion: boolean;
+	/** only 'callback' when waiting, and never as an AI tool (a tool answers in-line) */
+	waitMode: WaitMode;
 	pollIntervalMs: number;
 	timeoutMs: number;
 	initialDelayMs: number;
 	onTimeout: 'fail' | 'returnTask';
 	downloadImage: boolean;
+	downloadVideo: boolean;
 	binaryPropertyName: string;
 	output: OutputMode;
 }
 
 /** First poll by speed mode: a grid takes ~30-60 s in fast mode, minutes in relax. */
 const INITIAL_DELAY_SECONDS: Record<SpeedMode, number> = { turbo: 5, fast: 10, default: 10, relax: 30 };
+
+/** The Options collection's text options, by the names they show. */
+const TEXT_OPTION_LABELS = {
+	botType: 'Bot',
+	state: 'State',
+	notifyHook: 'Notify Hook URL',
+	binaryPropertyName: 'Put Image In Field',
+} as const;
 
 const SPEEDS = new Set<SpeedMode>(['default', 'relax', 'fast', 'turbo']);
 
@@ -56,23 +74,32 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		initialDelaySetting >= 0
 			? initialDelaySetting
 			: Math.min(INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'], pollIntervalSeconds * 6);
-	const text = (name: string) => {
-		const value = options[name];
-		return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-	};
+	const text = (name: keyof typeof TEXT_OPTION_LABELS) =>
+		textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
+	const waitForCompletion = scope.submits && (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean);
+	const waitMode: WaitMode =
+		waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool') ? 'callback' : 'poll';
+	if (waitMode === 'callback' && text('notifyHook') !== undefined) {
+		throw new MidjourneyError('input', `Notify Hook URL and Wait Mode "Callback" are both set for item ${itemIndex}`, {
+			description:
+				'In Callback mode the server calls this execution back, so the hook is taken. Remove the Notify Hook URL, or use Wait Mode "Poll".',
+		});
+	}
 	return {
 		speed: SPEEDS.has(speed) ? speed : 'default',
 		botType: scope.takesBot ? text('botType') : undefined,
 		state: text('state'),
-		notifyHook: text('notifyHook'),
-		waitForCompletion: scope.submits && (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean),
+		notifyHook: waitMode === 'callback' ? executionResumeUrl(ctx) : text('notifyHook'),
+		waitForCompletion,
+		waitMode,
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
 		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
 		downloadImage: options.downloadImage === true,
+		downloadVideo: options.downloadVideo === true,
 		binaryPropertyName: text('binaryPropertyName') ?? 'data',
-		output: options.output === 'gridImages' ? 'gridImages' : 'task',
+		output: OUTPUT_MODES.has(options.output as OutputMode) ? (options.output as OutputMode) : 'task',
 	};
 }
 
@@ -83,23 +110,45 @@ function maxConcurrencyOf(ctx: IExecuteFunctions, itemIndex: number): number {
 }
 
 /**
- * Max Concurrent Tasks bounds the whole node's batch, so it is one value for
- * the node: an expression that gives items different values is refused
- * rather than silently taking the first item's.
+ * An option that applies to the whole node at once: an expression that gives
+ * items different values is refused rather than silently taking the first item's.
  */
-export function readMaxConcurrency(ctx: IExecuteFunctions, itemIndexes: number[]): number {
-	const first = maxConcurrencyOf(ctx, itemIndexes[0] ?? 0);
+function sameForEveryItem<T>(itemIndexes: number[], label: string, why: string, valueOf: (itemIndex: number) => T): T {
+	const first = valueOf(itemIndexes[0] ?? 0);
 	for (const itemIndex of itemIndexes.slice(1)) {
-		const value = maxConcurrencyOf(ctx, itemIndex);
+		const value = valueOf(itemIndex);
 		if (value !== first) {
 			throw new MidjourneyError(
 				'input',
-				`Max Concurrent Tasks is ${value} for item ${itemIndex} but ${first} for item ${itemIndexes[0]}`,
-				{ description: 'Max Concurrent Tasks limits the whole node at once, so it must be the same for every item. Use a fixed number.' },
+				`${label} is ${String(value)} for item ${itemIndex} but ${String(first)} for item ${itemIndexes[0]}`,
+				{ description: `${why} Use a fixed value.` },
 			);
 		}
 	}
 	return first;
+}
+
+/** Max Concurrent Tasks bounds the whole node's batch, so it is one value for the node. */
+export function readMaxConcurrency(ctx: IExecuteFunctions, itemIndexes: number[]): number {
+	return sameForEveryItem(
+		itemIndexes,
+		'Max Concurrent Tasks',
+		'Max Concurrent Tasks limits the whole node at once, so it must be the same for every item.',
+		(itemIndex) => maxConcurrencyOf(ctx, itemIndex),
+	);
+}
+
+/** The wait mode of the items that wait: Callback parks the whole execution, so it is one mode for the node. */
+export function readWaitMode(items: Array<{ itemIndex: number; settings: ItemSettings }>): WaitMode {
+	const waiting = items.filter((entry) => entry.settings.waitForCompletion);
+	if (waiting.length === 0) return 'poll';
+	const modeOf = new Map(waiting.map((entry) => [entry.itemIndex, entry.settings.waitMode]));
+	return sameForEveryItem(
+		waiting.map((entry) => entry.itemIndex),
+		'Wait Mode',
+		'Callback mode parks the whole execution, so Wait Mode must be the same for every item.',
+		(itemIndex) => modeOf.get(itemIndex)!,
+	);
 }
 
 /** The body fields every submit may carry. */

@@ -1,15 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { findButton, formatAvailableButtons, type MjButton } from '../../model/buttons';
-import { MidjourneyError, attachTaskId, settle } from '../../model/errors';
-import { isGridTask } from '../../model/outputMapper';
-import { SUBMIT_CODE } from '../../model/submitCodes';
-import type { SubmittedTask } from '../../model/task';
+import { MidjourneyError } from '../../model/errors';
 import { readMask } from '../shared/imageSource';
-import { commonSubmitFields } from '../shared/settings';
+import { readText, textValue } from '../shared/parameters';
+import { buttonPress, resolveCustomId } from '../shared/pressButton';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
-import { modal } from './modal.operation';
 
 const fields: INodeProperties[] = [
 	taskIdField('The ID of the finished task whose button to press (the parent task)'),
@@ -21,7 +17,7 @@ const fields: INodeProperties[] = [
 		required: true,
 		placeholder: 'U1',
 		description:
-			'The button to press, by its label as Midjourney shows it: U1-U4 (upscale), V1-V4 (variation), 🔄 or reroll, and after an upscale e.g. Upscale (Subtle), Vary (Strong), Vary (Region), Zoom Out 2x, Custom Zoom, ⬅️ (or pan left). Case and spaces do not matter. A customId (MJ::JOB::…) or a key such as upscaleSubtle from a previous node works too.',
+			'The button to press, by its label as Midjourney shows it: U1-U4 (upscale), V1-V4 (variation), 🔄 or reroll, and after an upscale e.g. Upscale (Subtle), Vary (Strong), Vary (Region), Zoom Out 2x, Custom Zoom, ⬅️ (or pan left), Animate (Low motion); on a video U1-U4 upscale that video, then Extend (High motion). Case and spaces do not matter. A customId (MJ::JOB::…) or a key such as upscaleSubtle from a previous node works too.',
 	},
 	{
 		displayName: 'Action Options',
@@ -64,85 +60,29 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-/** Resolves the Button field against the parent task's buttons. */
-async function resolveCustomId(
-	{ client, itemIndex }: OperationInput,
-	taskId: string,
-	wanted: string,
-): Promise<string> {
-	// A raw customId is pressed as given: the server checks it against the parent.
-	if (wanted.includes('::')) return wanted;
-	const parent = await client.fetchTask(taskId);
-	if (!parent) {
-		throw new MidjourneyError('notFound', `Task ${taskId} was not found (item ${itemIndex})`, {
-			taskId,
-			description: 'Check the Task ID: it must be a task created with the same API key.',
-		});
-	}
-	const buttons = (parent.buttons ?? []) as MjButton[];
-	const button = findButton(buttons, wanted);
-	if (button) return button.customId;
-	if (parent.status !== 'SUCCESS') {
-		throw new MidjourneyError('input', `Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`, {
-			taskId,
-			status: parent.status,
-			progress: parent.progress,
-			description: 'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
-		});
-	}
-	// Users press Vary (Region), Zoom or Pan on a grid and get a cryptic refusal elsewhere.
-	const gridHint = isGridTask(parent)
-		? ' Upscale (Subtle/Creative), Vary (Subtle/Strong/Region), Zoom Out, Custom Zoom and the pan arrows are on an upscaled picture: press U1-U4 first, then this button on the task that returns.'
-		: '';
-	throw new MidjourneyError('input', `Button "${wanted}" is not on task ${taskId}`, {
-		taskId,
-		description: buttons.length
-			? `This task offers: ${formatAvailableButtons(buttons)}.${gridHint}`
-			: 'This task has no buttons (for example a finished upscale from an old model, or a video).',
-	});
-}
-
 async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings, baseUrl } = input;
+	const { ctx, itemIndex, baseUrl } = input;
 	const taskId = readTaskId(ctx, itemIndex);
-	const wanted = String(ctx.getNodeParameter('button', itemIndex, '') ?? '').trim();
+	const wanted = readText(ctx, 'button', itemIndex, { label: 'Button' });
 	if (wanted === '') {
 		throw new MidjourneyError('input', `Button is empty for item ${itemIndex}`, {
 			description: 'Enter a button label such as U1, V2, 🔄 or Upscale (Subtle).',
 		});
 	}
 	const actionOptions = ctx.getNodeParameter('actionOptions', itemIndex, {}) as IDataObject;
-	const modalPrompt = String(actionOptions.modalPrompt ?? '').trim();
+	const option = (name: string, label: string) => textValue(actionOptions[name], label, itemIndex);
+	const modalPrompt = option('modalPrompt', 'Modal Prompt');
 	const maskBase64 = await readMask(ctx, itemIndex, baseUrl, {
-		url: String(actionOptions.modalMaskUrl ?? '').trim() || undefined,
-		binaryProperty: String(actionOptions.modalMaskBinaryProperty ?? '').trim() || undefined,
+		url: option('modalMaskUrl', 'Modal Mask URL') || undefined,
+		binaryProperty: option('modalMaskBinaryProperty', 'Modal Mask Binary Field') || undefined,
 	});
-	const customId = await resolveCustomId(input, taskId, wanted);
-	const { state, notifyHook } = commonSubmitFields(settings);
-	const body: IDataObject = {
+	return buttonPress(input, {
 		taskId,
-		customId,
-		...(actionOptions.enableRemix === true ? { enableRemix: true } : {}),
-		...(state !== undefined ? { state } : {}),
-		...(notifyHook !== undefined ? { notifyHook } : {}),
-	};
-
-	return async (deadline): Promise<SubmittedTask> => {
-		const submitted = await submit(action.endpoint, body, deadline);
-		if (submitted.code !== SUBMIT_CODE.modal || modalPrompt === '') return submitted;
-		// The button opened a dialog and the user gave its input: submit it and keep waiting.
-		const answered = await settle(
-			async () =>
-				await submit(
-					modal.endpoint,
-					{ taskId: submitted.taskId, prompt: modalPrompt, ...(maskBase64 ? { maskBase64 } : {}) },
-					deadline,
-				),
-		);
-		// The MODAL task exists: its id must reach the user with any error.
-		if (!answered.ok) throw attachTaskId(answered.error, submitted.taskId, 'MODAL');
-		return { ...answered.value, taskId: answered.value.taskId || submitted.taskId };
-	};
+		customId: await resolveCustomId(input, taskId, wanted),
+		enableRemix: actionOptions.enableRemix === true,
+		modalPrompt,
+		maskBase64,
+	});
 }
 
 export const action: SubmitOperation = {

@@ -3,13 +3,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { MidjourneyError } from '../../model/errors';
 import type { MjTask } from '../../model/task';
 import type { MidjourneyClient } from '../../transport/client';
+import { readTextList } from '../shared/parameters';
+import { checkTaskId } from '../shared/taskId';
 import type { ReadOperation, TaskReadResult } from '../types';
 
-/** "1, 2\n3" or [1, "2"] → ["1", "2", "3"], as text. */
-export function splitTaskIds(value: unknown): string[] {
-	const entries = Array.isArray(value) ? value : [value];
+/** ["1, 2\n3", "4"] → ["1", "2", "3", "4"]. */
+export function splitTaskIds(entries: string[]): string[] {
 	return entries
-		.flatMap((entry) => String(entry ?? '').split(/[\s,;]+/))
+		.flatMap((entry) => entry.split(/[\s,;]+/))
 		.map((id) => id.trim())
 		.filter((id) => id !== '');
 }
@@ -18,13 +19,13 @@ export function splitTaskIds(value: unknown): string[] {
 async function read(ctx: IExecuteFunctions, client: MidjourneyClient): Promise<TaskReadResult[]> {
 	const requested = ctx.getInputData().map((_, itemIndex) => {
 		try {
-			const ids = splitTaskIds(ctx.getNodeParameter('taskIds', itemIndex, ''));
+			const ids = splitTaskIds(readTextList(ctx, 'taskIds', itemIndex, { label: 'Task IDs' }));
 			if (ids.length === 0) {
 				throw new MidjourneyError('input', `Task IDs is empty for item ${itemIndex}`, {
 					description: 'Map the taskId of a previous Midjourney node, e.g. {{ $json.taskId }}.',
 				});
 			}
-			return { itemIndex, ids };
+			return { itemIndex, ids: ids.map((id) => checkTaskId(id, itemIndex)) };
 		} catch (error) {
 			return { itemIndex, ids: [] as string[], error };
 		}

@@ -1,9 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { readMask } from '../shared/imageSource';
+import { readChoice, readText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+
+const MASK_SOURCES = ['none', 'url', 'binary'] as const;
 
 const fields: INodeProperties[] = [
 	taskIdField('The ID of the task waiting in status MODAL (after Vary (Region) or Custom Zoom)'),
@@ -49,12 +52,14 @@ const fields: INodeProperties[] = [
 
 async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationInput): Promise<SubmitTask> {
 	const taskId = readTaskId(ctx, itemIndex);
-	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-	const maskSource = ctx.getNodeParameter('maskSource', itemIndex, 'none') as string;
+	const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
+	const maskSource = readChoice(ctx, 'maskSource', itemIndex, { label: 'Mask Source', choices: MASK_SOURCES, fallback: 'none' });
 	const maskBase64 = await readMask(ctx, itemIndex, baseUrl, {
-		url: maskSource === 'url' ? String(ctx.getNodeParameter('maskUrl', itemIndex, '')).trim() : undefined,
+		url: maskSource === 'url' ? readText(ctx, 'maskUrl', itemIndex, { label: 'Mask URL' }) : undefined,
 		binaryProperty:
-			maskSource === 'binary' ? String(ctx.getNodeParameter('maskBinaryProperty', itemIndex, 'data')).trim() : undefined,
+			maskSource === 'binary'
+				? readText(ctx, 'maskBinaryProperty', itemIndex, { label: 'Mask Binary Field', fallback: 'data' })
+				: undefined,
 	});
 	const { state, notifyHook } = commonSubmitFields(settings);
 	const body = {

@@ -1,5 +1,6 @@
 import {
 	buttonKey,
+	buttonList,
 	displayLabel,
 	findButton,
 	formatAvailableButtons,
@@ -109,16 +110,14 @@ describe('buttonKey: fallback for unknown customIds', () => {
 		expect(buttonKey(button(`MJ::SomethingNew::7::${HASH}`, label, '✨'))).toBe(key);
 	});
 
-	it('animate_*_extend is not Animate: its key comes from the label', () => {
-		expect(buttonKey(button(`MJ::JOB::animate_high_extend::1::${HASH}`, 'Extend (High motion)', '🎞️'))).toBe(
-			'extendHighMotion',
-		);
+	it('animate_*_extend is not Animate: it is Extend, whatever the label', () => {
+		expect(buttonKey(button(`MJ::JOB::animate_high_extend::1::${HASH}`, 'Extend (High motion)', '🎞️'))).toBe('extendHigh');
+		expect(buttonKey(button(`MJ::JOB::animate_low_extend::1::${HASH}`, 'Verlängern', '🎞️'))).toBe('extendLow');
 	});
 
 	it('an emoji-only unknown button is named after the action in its customId', () => {
 		expect(buttonKey(button(`MJ::JOB::bookmark::1::${HASH}`, '', '❤️'))).toBe('bookmark');
 		expect(buttonKey(button(`MJ::JOB::prompt_analyzer::1::${HASH}`, '', '🔎'))).toBe('promptAnalyzer');
-		expect(buttonKey(button('MJ::Job::PromptAnalyzer::2', '', '2️⃣'))).toBe('promptAnalyzer');
 		// A label made only of punctuation / emoji counts as no label.
 		expect(buttonKey(button(`MJ::JOB::bookmark::1::${HASH}`, '❤️', '❤️'))).toBe('bookmark');
 	});
@@ -264,19 +263,19 @@ describe('splitButtons', () => {
 
 	it('gives repeated keys a _2, _3 suffix, the first keeping the plain key', () => {
 		const buttons = [
-			button('MJ::Job::PromptAnalyzer::1', '', '1️⃣'),
+			button(`MJ::JOB::bookmark::1::${HASH}`, '', '1️⃣'),
 			button(`MJ::JOB::reroll::0::${HASH}::SOLO`, '', '🔄'),
-			button('MJ::Job::PromptAnalyzer::2', '', '2️⃣'),
-			button('MJ::Job::PromptAnalyzer::3', '', '3️⃣'),
+			button(`MJ::JOB::bookmark::2::${HASH}`, '', '2️⃣'),
+			button(`MJ::JOB::bookmark::3::${HASH}`, '', '3️⃣'),
 		];
 		const { fields, actions } = splitButtons(buttons);
 		expect(fields).toEqual({
-			promptAnalyzer: 'MJ::Job::PromptAnalyzer::1',
+			bookmark: buttons[0].customId,
 			reroll: buttons[1].customId,
-			promptAnalyzer_2: 'MJ::Job::PromptAnalyzer::2',
-			promptAnalyzer_3: 'MJ::Job::PromptAnalyzer::3',
+			bookmark_2: buttons[2].customId,
+			bookmark_3: buttons[3].customId,
 		});
-		expect(actions.map((entry) => entry.key)).toEqual(['promptAnalyzer', 'reroll', 'promptAnalyzer_2', 'promptAnalyzer_3']);
+		expect(actions.map((entry) => entry.key)).toEqual(['bookmark', 'reroll', 'bookmark_2', 'bookmark_3']);
 		expect(actions.map((entry) => entry.label)).toEqual(['1️⃣', '🔄', '2️⃣', '3️⃣']);
 	});
 
@@ -306,5 +305,21 @@ describe('splitButtons', () => {
 	it('is empty for no buttons', () => {
 		expect(splitButtons(undefined)).toEqual({ fields: {}, actions: [] });
 		expect(splitButtons([])).toEqual({ fields: {}, actions: [] });
+	});
+});
+
+describe('buttonList (issue 9: buttons that are not a list)', () => {
+	it('treats anything but a list as no buttons', () => {
+		for (const value of ['U1,U2', { U1: 'x' }, 4, null, undefined, true]) expect(buttonList(value)).toEqual([]);
+		expect(splitButtons('U1,U2')).toEqual({ fields: {}, actions: [] });
+	});
+
+	it('leaves out malformed entries and keeps the good ones', () => {
+		const good = { customId: 'MJ::JOB::upsample::1::h', label: 'U1' };
+		const emojiOnly = { customId: 'MJ::JOB::reroll::0::h::SOLO', emoji: '🔄', label: null };
+		expect(buttonList([null, 7, 'U1', { label: 'no id' }, { customId: 5 }, { customId: 'MJ::x', label: 5 }, good, emojiOnly])).toEqual([
+			good,
+			emojiOnly,
+		]);
 	});
 });

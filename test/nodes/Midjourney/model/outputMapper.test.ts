@@ -91,6 +91,7 @@ describe('mapTask', () => {
 			'width',
 			'height',
 			'videoUrl',
+			'videoUrls',
 		]);
 	});
 
@@ -153,7 +154,7 @@ describe('mapTask', () => {
 			taskId: '1712345678901234',
 		});
 		expect(actions.every((entry) => entry.taskId === '1712345678901234')).toBe(true);
-		expect(item.buttons).toBe(task.buttons);
+		expect(item.buttons).toEqual(task.buttons);
 	});
 
 	it('names the buttons of an upscale (and marks the dialog ones)', () => {

@@ -27,7 +27,7 @@ function operationFiles(dir = OPERATIONS_DIR): string[] {
 
 function isDefinition(value: unknown): value is OperationDefinition {
 	const kind = (value as { kind?: unknown } | null)?.kind;
-	return typeof value === 'object' && value !== null && (kind === 'submit' || kind === 'read');
+	return typeof value === 'object' && value !== null && (kind === 'submit' || kind === 'read' || kind === 'immediate');
 }
 
 /** The operation definitions a file exports. */
@@ -43,8 +43,8 @@ const description: INodeTypeDescription = new Midjourney().description;
 const properties = description.properties;
 const NODE = { typeVersion: 1 };
 
-const SHARED_OPTIONS = ['binaryPropertyName', 'downloadImage', 'output'];
-const WAITING_OPTIONS = ['initialDelay', 'onTimeout', 'pollInterval', 'timeout'];
+const SHARED_OPTIONS = ['binaryPropertyName', 'downloadImage', 'downloadVideo', 'output'];
+const WAITING_OPTIONS = ['initialDelay', 'onTimeout', 'pollInterval', 'timeout', 'waitMode'];
 const SUBMIT_OPTIONS = ['maxConcurrency', 'notifyHook', 'speed', 'state'];
 
 describe('(a) every operation file is registered', () => {
@@ -173,6 +173,22 @@ describe('(c) which fields each operation shows', () => {
 			expect('waitForCompletion' in values).toBe(false);
 			expect(isShown(values, optionsField)).toBe(true);
 			expect(shownOptions(values)).toEqual([...SHARED_OPTIONS].sort());
+		},
+	);
+
+	const immediates = registered.filter((entry) => entry.definition.kind === 'immediate');
+
+	it('Upload Images and Get Seed are immediate operations', () => {
+		expect(immediates.map((entry) => entry.operation).sort()).toEqual(['getSeed', 'upload']);
+	});
+
+	it.each(immediates.map((entry) => [entry.resource, entry.operation] as const))(
+		'%s / %s (immediate: no task) shows neither Wait for Completion nor the Options collection',
+		(resource, operation) => {
+			const values = valuesFor(resource, operation);
+			expect(isShown(values, waitField)).toBe(false);
+			expect(isShown(values, optionsField)).toBe(false);
+			expect('options' in values).toBe(false);
 		},
 	);
 

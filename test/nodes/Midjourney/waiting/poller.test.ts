@@ -132,3 +132,32 @@ describe('TaskPoller', () => {
 		expect(second).toMatchObject({ outcome: 'final', task: { status: 'SUCCESS' } });
 	});
 });
+
+describe('TaskPoller: issue 9', () => {
+	it('an Initial Delay longer than the Timeout still polls once, at the deadline', async () => {
+		const clock = new VirtualClock();
+		const server = taskServer(clock, { a: Infinity });
+		const poller = makePoller(clock, server.fetchTasks);
+		const result = await poller.watch('a', { initialDelayMs: 60_000, timeoutMs: 5000 });
+		expect(result.outcome).toBe('timeout');
+		expect(result.task.progress).toBe('45%');
+		expect(server.calls).toEqual([['a']]);
+		expect(clock.time).toBe(5000);
+	});
+
+	it('status spellings end the wait: "success", "FAILED", "canceled"', async () => {
+		const clock = new VirtualClock();
+		const statuses: Record<string, string> = { a: 'success', b: 'FAILED', c: 'canceled' };
+		const fetchTasks = async (ids: string[]) => new Map(ids.map((id) => [id, { id, status: statuses[id] } as MjTask]));
+		const poller = makePoller(clock, fetchTasks);
+		const results = await Promise.all(
+			['a', 'b', 'c'].map(async (id) => await poller.watch(id, { initialDelayMs: 0, timeoutMs: 60_000 })),
+		);
+		expect(results.map((result) => [result.outcome, result.task.status])).toEqual([
+			['final', 'SUCCESS'],
+			['final', 'FAILURE'],
+			['final', 'CANCEL'],
+		]);
+		expect(poller.ticks).toBe(1);
+	});
+});

@@ -59,11 +59,13 @@ describe('readItemSettings', () => {
 			state: undefined,
 			notifyHook: undefined,
 			waitForCompletion: true,
+			waitMode: 'poll',
 			pollIntervalMs: 5000,
 			timeoutMs: 900_000,
 			initialDelayMs: 10_000,
 			onTimeout: 'fail',
 			downloadImage: false,
+			downloadVideo: false,
 			binaryPropertyName: 'data',
 			output: 'task',
 		};
@@ -90,6 +92,7 @@ describe('readItemSettings', () => {
 				initialDelay: 4,
 				onTimeout: 'returnTask',
 				downloadImage: true,
+				downloadVideo: true,
 				binaryPropertyName: 'hero',
 				output: 'gridImages',
 			}),
@@ -99,11 +102,13 @@ describe('readItemSettings', () => {
 			state: 'post-42',
 			notifyHook: 'https://hooks.example.com/mj',
 			waitForCompletion: true,
+			waitMode: 'poll',
 			pollIntervalMs: 2000,
 			timeoutMs: 120_000,
 			initialDelayMs: 4000,
 			onTimeout: 'returnTask',
 			downloadImage: true,
+			downloadVideo: true,
 			binaryPropertyName: 'hero',
 			output: 'gridImages',
 		});
@@ -225,11 +230,15 @@ describe('readItemSettings', () => {
 			expect(blank.binaryPropertyName).toBe('data');
 		});
 
-		it('ignores texts that are not strings', () => {
-			const settings = settingsOf({ state: 42, notifyHook: true, binaryPropertyName: 7 } as IDataObject);
-			expect(settings.state).toBeUndefined();
-			expect(settings.notifyHook).toBeUndefined();
-			expect(settings.binaryPropertyName).toBe('data');
+		it('takes exact numbers as text and refuses other types, naming the option (issue 9)', () => {
+			const settings = settingsOf({ state: 42, binaryPropertyName: 7 } as IDataObject);
+			expect(settings.state).toBe('42');
+			expect(settings.binaryPropertyName).toBe('7');
+			expect(() => settingsOf({ notifyHook: true } as IDataObject)).toThrow(
+				'Notify Hook URL of item 0 must be text, but the expression gave a boolean (true)',
+			);
+			expect(() => settingsOf({ state: { post: 1 } } as IDataObject)).toThrow('State of item 0 must be text, but the expression gave an object');
+			expect(() => settingsOf({ state: 12345678901234567890 } as IDataObject)).toThrow('State of item 0 is a number too large to be exact');
 		});
 	});
 
@@ -238,6 +247,9 @@ describe('readItemSettings', () => {
 			expect(settingsOf({ output: 'gridImages' }).output).toBe('gridImages');
 			expect(settingsOf({ output: 'task' }).output).toBe('task');
 			expect(settingsOf({ output: 'images' }).output).toBe('task');
+			expect(settingsOf({ output: 'videos' }).output).toBe('videos');
+			expect(settingsOf({}).downloadVideo).toBe(false);
+			expect(settingsOf({ downloadVideo: true }).downloadVideo).toBe(true);
 		});
 
 		it('onTimeout is returnTask only when asked, else fail', () => {

@@ -1,0 +1,34 @@
+import { MidjourneyError } from '../../model/errors';
+import { commonSubmitFields } from '../shared/settings';
+import type { SubmitOperation } from '../types';
+
+export const shorten: SubmitOperation = {
+	kind: 'submit',
+	displayName: 'Shorten',
+	action: 'Shorten a prompt',
+	description: "Analyse a prompt: Midjourney's five shorter versions (in prompts) and the words that matter",
+	endpoint: 'shorten',
+	takesBot: false,
+	fields: [
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			required: true,
+			placeholder: 'a very detailed painting of an old lighthouse on a rocky cliff at dawn --ar 16:9',
+			description: 'The prompt to shorten; --parameters are kept',
+		},
+	],
+	async prepare({ ctx, itemIndex, submit, settings }) {
+		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+		if (prompt === '') {
+			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
+				description: 'Enter the prompt to shorten, or map a field that holds one.',
+			});
+		}
+		const body = { prompt, ...commonSubmitFields(settings) };
+		return async (deadline) => await submit(shorten.endpoint, body, deadline);
+	},
+};

@@ -1,0 +1,37 @@
+import { normaliseStatus, normaliseTask } from '../../../../nodes/Midjourney/model/task';
+
+describe('normaliseStatus', () => {
+	it.each([
+		['success', 'SUCCESS'],
+		['Succeeded', 'SUCCESS'],
+		['failure', 'FAILURE'],
+		['FAILED', 'FAILURE'],
+		['fail', 'FAILURE'],
+		['cancelled', 'CANCEL'],
+		['canceled', 'CANCEL'],
+		['in_progress', 'IN_PROGRESS'],
+		['in-progress', 'IN_PROGRESS'],
+		['In Progress', 'IN_PROGRESS'],
+		['not_start', 'NOT_START'],
+		['submitted', 'SUBMITTED'],
+		['modal', 'MODAL'],
+		['SUCCESS', 'SUCCESS'],
+	])('%s → %s', (spelled, status) => {
+		expect(normaliseStatus(spelled)).toBe(status);
+	});
+
+	it('leaves unknown statuses as they are', () => {
+		expect(normaliseStatus('RENDERING')).toBe('RENDERING');
+		expect(normaliseStatus('')).toBe('');
+	});
+});
+
+describe('normaliseTask', () => {
+	it('returns the same task when nothing changes, a copy otherwise', () => {
+		const task = { id: '1', status: 'SUCCESS' };
+		expect(normaliseTask(task)).toBe(task);
+		expect(normaliseTask({ id: '1', status: 'failed', failReason: 'x' })).toEqual({ id: '1', status: 'FAILURE', failReason: 'x' });
+		const numeric = { id: '1', status: 3 as unknown as string };
+		expect(normaliseTask(numeric)).toBe(numeric);
+	});
+});

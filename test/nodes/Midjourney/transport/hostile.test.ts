@@ -1,0 +1,342 @@
+/**
+ * The transport's promises against hostile servers (issue 9), at workflow
+ * level: the node runs in n8n-core's WorkflowExecute and sends through n8n's
+ * real request helper. Every case checks, where it applies:
+ *  - the key never reaches another host (the "thief" on 127.0.0.2 records
+ *    every header and body it gets), in any of the three auth styles;
+ *  - one task per prompt on the emulator, and every created id is in the
+ *    output or the error;
+ *  - waits end on time (Timeout + a small margin);
+ *  - the key is in no output or error.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+
+import { startEmulator, type Emulator } from '../../../emulator';
+import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
+import {
+	PNG_BYTES,
+	carriesKey,
+	closedPort,
+	isImage,
+	isPoll,
+	isSubmit,
+	startDripper,
+	startRawAnswers,
+	startRedirector,
+	startServer,
+	startSilent,
+	startThief,
+	forward,
+	type HostileServer,
+} from '../../../hostile/servers';
+import { NetworkError } from '../../../../nodes/Midjourney/transport/client';
+import { sendRequest } from '../../../../nodes/Midjourney/transport/n8nHttp';
+import { everythingVisible } from '../emulatorSetup';
+
+const KEY = 'sk-HOSTILE-5e2d9b7a41';
+const STYLES = ['bearer', 'raw', 'mjApiSecret'] as const;
+const FAST: IDataObject = { pollInterval: 0.2, initialDelay: 0, timeout: 20 };
+const CASE_TIMEOUT = 60_000;
+
+type Style = (typeof STYLES)[number];
+
+let warmedUp: Promise<unknown> | undefined;
+const warmUp = async () => await (warmedUp ??= runWorkflow(chain()));
+
+/** Starts servers, runs `body`, closes them all whatever happens. */
+async function using<T>(start: () => Promise<Array<HostileServer | Emulator>>, body: (servers: Array<HostileServer | Emulator>) => Promise<T>): Promise<T> {
+	await warmUp();
+	const servers = await start();
+	try {
+		return await body(servers);
+	} finally {
+		await Promise.all(servers.map(async (server) => await server.close()));
+	}
+}
+
+async function emulator(style: Style, extra: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
+	return await startEmulator({ taskDurationMs: 200, auth: { key: KEY, styles: [style] }, ...extra });
+}
+
+interface Run {
+	result: WorkflowResult;
+	items: INodeExecutionData[];
+	elapsedMs: number;
+}
+
+async function runNode(parameters: IDataObject, baseUrl: string, style: Style = 'bearer', items: IDataObject[] = [{}]): Promise<Run> {
+	const started = Date.now();
+	const result = await runWorkflow(chain(midjourneyNode('Midjourney', parameters, { onError: 'continueRegularOutput' })), {
+		credentials: { cometApi: { apiKey: KEY, baseUrl, authStyle: style } },
+		triggerItems: items.map((json) => ({ json })),
+	});
+	const elapsedMs = Date.now() - started;
+	expect(everythingVisible(result)).not.toContain(KEY);
+	return { result, items: result.output('Midjourney'), elapsedMs };
+}
+
+const imagine = (options: IDataObject = {}) => ({ operation: 'imagine', prompt: 'a lighthouse in fog', options: { ...FAST, ...options } });
+const errorText = (item: INodeExecutionData) => `${String(item.json.error)} ${String(item.json.errorDescription ?? '')}`;
+
+function expectThiefGotNoKey(thief: HostileServer): void {
+	for (const request of thief.received) expect({ url: request.url, carriesKey: carriesKey(request, KEY) }).toEqual({ url: request.url, carriesKey: false });
+}
+
+/** Every task the emulator created is named in the output or the error. */
+function expectCreatedIdsShown(emu: Emulator, run: Run): void {
+	const visible = everythingVisible({ items: run.items, error: run.result.error });
+	for (const taskId of emu.createdTaskIds()) expect(visible).toContain(taskId);
+}
+
+describe('redirects never carry the key to another host', () => {
+	for (const style of STYLES) {
+		for (const status of [302, 307] as const) {
+			it(`submit: ${status} to another host, ${style}: refused, the prompt sent once, no task`, async () => {
+				const emu = await emulator(style);
+				const thief = await startThief();
+				const api = await startRedirector(emu.url, thief.url, status, isSubmit);
+				await using(async () => [emu, thief, api], async () => {
+					const run = await runNode(imagine(), api.url, style);
+					expectThiefGotNoKey(thief);
+					// The prompt went nowhere else either: a 307 would have re-sent it to the thief.
+					expect(thief.received).toHaveLength(0);
+					expect(emu.createdTaskIds()).toHaveLength(0);
+					expect(run.items).toHaveLength(1);
+					expect(errorText(run.items[0])).toMatch(/redirected the request to http:\/\/127\.0\.0\.2:\d+/);
+					expect(errorText(run.items[0])).toMatch(/no task was created/i);
+				});
+			}, CASE_TIMEOUT);
+		}
+
+		it(`polling and Fetch: 302 to another host, ${style}: the key stays home, the task id is kept`, async () => {
+			const emu = await emulator(style);
+			const thief = await startThief();
+			const api = await startRedirector(emu.url, thief.url, 302, isPoll);
+			await using(async () => [emu, thief, api], async () => {
+				const run = await runNode(imagine(), api.url, style);
+				expectThiefGotNoKey(thief);
+				expect(emu.createdTaskIds()).toHaveLength(1);
+				expectCreatedIdsShown(emu, run);
+				expect(errorText(run.items[0])).toMatch(/redirected the request to http:\/\/127\.0\.0\.2/);
+
+				const fetched = await runNode({ operation: 'fetch', taskIds: emu.createdTaskIds()[0] }, api.url, style);
+				expectThiefGotNoKey(thief);
+				expect(errorText(fetched.items[0])).toMatch(/redirected the request to http:\/\/127\.0\.0\.2/);
+				expect(emu.createdTaskIds()).toHaveLength(1);
+			});
+		}, CASE_TIMEOUT);
+
+		it(`Download Image: the API host redirects the image to another host, ${style}: followed without the key`, async () => {
+			const thief = await startThief();
+			const emu = await emulator(style);
+			const api = await startRedirector(emu.url, thief.url, 302, isImage);
+			emu.setOptions({ publicUrl: api.url });
+			await using(async () => [emu, thief, api], async () => {
+				const run = await runNode(imagine({ downloadImage: true }), api.url, style);
+				expectThiefGotNoKey(thief);
+				expect(thief.received.filter((request) => request.url.startsWith('/images/'))).toHaveLength(1);
+				expect(run.items[0].json.status).toBe('SUCCESS');
+				expect(run.items[0].binary?.data?.mimeType).toBe('image/png');
+				expect(emu.createdTaskIds()).toHaveLength(1);
+			});
+		}, CASE_TIMEOUT);
+	}
+
+	it('a same-host redirect is followed with the key (a proxy that moved a path)', async () => {
+		const emu = await emulator('bearer');
+		await using(
+			async () => {
+				const api = await startServer('127.0.0.1', async (req, res) => {
+					if (req.url.startsWith('/old')) {
+						res.writeHead(307, { location: req.url.slice('/old'.length) });
+						res.end();
+						return;
+					}
+					await forward(emu.url, req, res);
+				});
+				return [emu, api];
+			},
+			async ([, api]) => {
+				const run = await runNode(imagine(), `${(api as HostileServer).url}/old`, 'bearer');
+				expect(run.items[0].json.status).toBe('SUCCESS');
+				expect(emu.requests.filter((request) => request.kind === 'submit-imagine')).toHaveLength(1);
+			},
+		);
+	}, CASE_TIMEOUT);
+});
+
+describe('every wait ends on time', () => {
+	it('a poll that drips one byte at a time ends at the Timeout, with the task id', async () => {
+		const emu = await emulator('bearer');
+		const api = await startDripper(emu.url, isPoll);
+		await using(async () => [emu, api], async () => {
+			const run = await runNode(imagine({ timeout: 4 }), api.url);
+			expect(run.elapsedMs).toBeLessThan(4000 + 5000);
+			expect(emu.createdTaskIds()).toHaveLength(1);
+			expectCreatedIdsShown(emu, run);
+			expect(run.items[0].json.errorKind ?? run.items[0].json.error).toBeDefined();
+		});
+	}, CASE_TIMEOUT);
+
+	/** A probe node that sends one request through the node's sender with a short cap. */
+	function probe(url: string, capMs: number): INodeType {
+		return {
+			description: { displayName: 'Probe', name: 'probe', group: ['transform'], version: 1, description: '', defaults: { name: 'Probe' }, inputs: ['main'], outputs: ['main'], properties: [] },
+			async execute(this: IExecuteFunctions) {
+				const started = Date.now();
+				try {
+					await sendRequest(this, { method: 'GET', url, capMs, credentials: false });
+					return [[{ json: { outcome: 'answered', elapsedMs: Date.now() - started } }]];
+				} catch (error) {
+					const code = error instanceof NetworkError ? error.code : String(error);
+					return [[{ json: { outcome: code, elapsedMs: Date.now() - started } }]];
+				}
+			},
+		} as unknown as INodeType;
+	}
+
+	for (const kind of ['drip', 'silent'] as const) {
+		it(`a ${kind} server is cut off at the request cap, through n8n's real helper`, async () => {
+			await warmUp();
+			const server = kind === 'drip' ? await startDripper('http://127.0.0.1:9', () => true, 300) : await startSilent();
+			try {
+				const result = await runWorkflow(chain({ name: 'Probe', type: 'test.probe', parameters: {} }), {
+					nodeTypes: { 'test.probe': probe(`${server.url}/mj/task/1/fetch`, 1500) },
+				});
+				const [item] = result.output('Probe');
+				expect(item.json.outcome).toBe('DEADLINE');
+				expect(item.json.elapsedMs).toBeGreaterThanOrEqual(1400);
+				expect(item.json.elapsedMs).toBeLessThan(1500 + 1500);
+			} finally {
+				await server.close();
+			}
+		});
+	}
+});
+
+describe('network errors are read as n8n hands them over', () => {
+	const unreachable = async () => [
+		['a closed port', `http://127.0.0.1:${await closedPort()}`],
+		['a host name that never resolves', 'http://no-such-host.invalid'],
+	];
+
+	it('a Base URL that cannot be reached: retried with backoff, then "could not be reached, no task was created"', async () => {
+		await warmUp();
+		for (const [what, baseUrl] of await unreachable()) {
+			const run = await runNode(imagine(), baseUrl);
+			expect({ what, error: errorText(run.items[0]) }).toEqual({ what, error: expect.stringMatching(/could not be reached.*No task was created/s) });
+			expect(errorText(run.items[0])).not.toMatch(/may have been created/);
+			// Retried: two back-offs of about 2 s and 4 s (± 20 %) before giving up.
+			expect(run.elapsedMs).toBeGreaterThan(4000);
+			expect(run.elapsedMs).toBeLessThan(15_000);
+		}
+	}, CASE_TIMEOUT);
+
+	it('Fetch against an unreachable Base URL fails clearly, as a connection failure', async () => {
+		await warmUp();
+		const run = await runNode({ operation: 'fetch', taskIds: '1234567890123456' }, `http://127.0.0.1:${await closedPort()}`);
+		expect(errorText(run.items[0])).toMatch(/could not be reached|connection failed/i);
+		expect(errorText(run.items[0])).toMatch(/ECONNREFUSED/);
+	}, CASE_TIMEOUT);
+});
+
+describe('the Base URL is checked before anything is sent', () => {
+	const cases: Array<[string, (url: string) => string, RegExp]> = [
+		['a user and password in it', (url) => url.replace('http://', 'http://admin:hunter2pass@'), /user name or password/i],
+		['a query string', (url) => `${url}?key=1`, /query string/i],
+		['a fragment', (url) => `${url}#top`, /fragment|#/i],
+		['a scheme other than http(s)', (url) => url.replace('http://', 'ftp://'), /http:\/\/ or https:\/\//],
+	];
+	for (const [what, spoil, message] of cases) {
+		it(`refuses ${what}, without printing a password`, async () => {
+			const emu = await emulator('bearer');
+			await using(async () => [emu], async () => {
+				const run = await runNode(imagine(), spoil(emu.url));
+				expect(errorText(run.items[0])).toMatch(message);
+				expect(everythingVisible(run.result)).not.toContain('hunter2pass');
+				expect(emu.requests).toHaveLength(0);
+			});
+		});
+	}
+
+	it('a Base URL ending in /v1 gets the hint the credential test gives', async () => {
+		const emu = await emulator('bearer');
+		await using(async () => [emu], async () => {
+			const run = await runNode(imagine(), `${emu.url}/v1`);
+			expect(errorText(run.items[0])).toMatch(/no Midjourney task API at this Base URL.*without \/v1/is);
+			expect(emu.createdTaskIds()).toHaveLength(0);
+		});
+	});
+});
+
+describe('answers read faithfully', () => {
+	const BIG_ID = '12345678901234567890';
+	const bigTask = `{"id":${BIG_ID},"parentId":${BIG_ID}1,"status":"SUCCESS","progress":"100%","action":"IMAGINE","prompt":"x","imageUrl":"","buttons":[]}`;
+
+	it('a task id above 2^53 sent as a JSON number keeps every digit (submit, poll, Fetch)', async () => {
+		await warmUp();
+		const server = await startRawAnswers((req) =>
+			req.url.includes('/submit/')
+				? { body: `{"code":1,"description":"ok","result":${BIG_ID},"properties":{}}` }
+				: req.url.includes('list-by-condition')
+					? { body: `[${bigTask}]` }
+					: { body: bigTask },
+		);
+		try {
+			const run = await runNode(imagine(), server.url);
+			expect(run.items[0].json.taskId).toBe(BIG_ID);
+			expect(run.items[0].json.status).toBe('SUCCESS');
+			const fetched = await runNode({ operation: 'fetch', taskIds: BIG_ID }, server.url);
+			expect(fetched.items[0].json.taskId).toBe(BIG_ID);
+			expect(String(fetched.items[0].json.parentId ?? fetched.items[0].json.parentTaskId)).toBe(`${BIG_ID}1`);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('a submit answer with task id 0 is not taken as a task', async () => {
+		await warmUp();
+		const server = await startRawAnswers(() => ({ body: '{"code":1,"description":"ok","result":0}' }));
+		try {
+			const run = await runNode(imagine(), server.url);
+			expect(run.items[0].json.taskId).toBeUndefined();
+			expect(errorText(run.items[0])).toMatch(/without a task id.*may have been created/s);
+			expect(server.received.filter((request) => request.url.includes('/submit/'))).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
+	});
+
+	for (const taskId of ['.', '..', 'a/b']) {
+		it(`task id "${taskId}" is refused before anything is sent`, async () => {
+			const emu = await emulator('bearer');
+			await using(async () => [emu], async () => {
+				const fetched = await runNode({ operation: 'fetch', taskIds: taskId }, emu.url);
+				expect(errorText(fetched.items[0])).toMatch(/Task ID .* is not a task id/);
+				const action = await runNode({ operation: 'action', taskId, button: 'U1' }, emu.url);
+				expect(errorText(action.items[0])).toMatch(/Task ID .* is not a task id/);
+				expect(emu.requests).toHaveLength(0);
+			});
+		});
+	}
+
+	it('Download Image refuses a page that is not an image', async () => {
+		const emu = await emulator('bearer');
+		const api = await startServer('127.0.0.1', async (req, res) => {
+			if (!isImage(req)) return await forward(emu.url, req, res);
+			res.writeHead(200, { 'content-type': 'text/html' });
+			res.end(`<html>you asked for ${req.url} with ${JSON.stringify(req.headers)}</html>`);
+		});
+		emu.setOptions({ publicUrl: api.url });
+		await using(async () => [emu, api], async () => {
+			const run = await runNode(imagine({ downloadImage: true }), api.url);
+			expect(errorText(run.items[0])).toMatch(/not an image/);
+			expect(run.items[0].binary).toBeUndefined();
+			expectCreatedIdsShown(emu, run);
+		});
+	}, CASE_TIMEOUT);
+
+	it('the thief PNG is a real image (the download checks are not vacuous)', () => {
+		expect(PNG_BYTES.subarray(1, 4).toString('latin1')).toBe('PNG');
+	});
+});
