@@ -1,5 +1,6 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageUrlOrDataUri } from '../shared/imageSource';
+import { readText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -42,13 +43,13 @@ export const edit: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
-		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
 		if (prompt === '') {
 			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
 				description: 'Say what the edited image should show, or map a field that holds it.',
 			});
 		}
-		const mode = String(ctx.getNodeParameter('editMode', itemIndex, 'edit'));
+		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
 		if (!endpoint) {
 			throw new MidjourneyError('input', `Mode must be Edit or Retexture; item ${itemIndex} has "${mode}"`, {

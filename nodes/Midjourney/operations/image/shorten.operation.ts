@@ -1,4 +1,5 @@
 import { MidjourneyError } from '../../model/errors';
+import { readText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -22,7 +23,7 @@ export const shorten: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, submit, settings }) {
-		const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
 		if (prompt === '') {
 			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
 				description: 'Enter the prompt to shorten, or map a field that holds one.',

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
+import { readText } from './parameters';
 
 /** The Motion field of Animate and Extend, and the optional prompt that guides a video. */
 
@@ -32,7 +33,7 @@ export function videoPromptField(description: string): INodeProperties {
 
 /** Motion as a checked value: an expression may give anything. */
 export function readMotion(ctx: IExecuteFunctions, itemIndex: number): Motion {
-	const value = String(ctx.getNodeParameter('motion', itemIndex, 'low') ?? '').trim().toLowerCase();
+	const value = readText(ctx, 'motion', itemIndex, { label: 'Motion', fallback: 'low' }).toLowerCase();
 	if (value === 'high' || value === 'low') return value;
 	throw new MidjourneyError('input', `Motion must be High or Low; item ${itemIndex} has "${value.slice(0, 40)}"`, {
 		description: 'Choose Low Motion or High Motion (or map an expression that gives "low" or "high").',
@@ -40,5 +41,5 @@ export function readMotion(ctx: IExecuteFunctions, itemIndex: number): Motion {
 }
 
 export function readVideoPrompt(ctx: IExecuteFunctions, itemIndex: number): string {
-	return String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	return readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 import { toImageReference } from '../../images/inputChecks';
 import { MidjourneyError } from '../../model/errors';
 import { readImageUrlOrDataUri, imageSourceFields } from '../shared/imageSource';
+import { textValue } from '../shared/parameters';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../shared/settings';
@@ -106,7 +107,7 @@ const fields: INodeProperties[] = [
 /** The trueai extras, each sent only when the user set it. */
 function readExtras(options: IDataObject, itemIndex: number): IDataObject {
 	const extras: IDataObject = {};
-	const endImage = String(options.endImage ?? '').trim();
+	const endImage = textValue(options.endImage, 'End Frame', itemIndex);
 	if (options.loop === true && endImage !== '') {
 		throw new MidjourneyError('input', `End Frame and Loop are both set for item ${itemIndex}`, {
 			description: 'A looping video ends on its first frame: set either End Frame or Loop.',

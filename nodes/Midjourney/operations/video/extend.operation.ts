@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { findButton } from '../../model/buttons';
+import { buttonList, findButton } from '../../model/buttons';
 import { MidjourneyError } from '../../model/errors';
 import { videoEntries } from '../../model/outputMapper';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
@@ -58,7 +58,7 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 			description: 'Turn on Wait for Completion in the node that made the video, or Fetch it until it is SUCCESS.',
 		});
 	}
-	const extendButton = findButton(parent.buttons ?? [], motion === 'high' ? 'extendHigh' : 'extendLow');
+	const extendButton = findButton(buttonList(parent.buttons), motion === 'high' ? 'extendHigh' : 'extendLow');
 	if (extendButton) {
 		return buttonPress(input, { taskId, customId: extendButton.customId, enableRemix: prompt !== '', modalPrompt: prompt });
 	}

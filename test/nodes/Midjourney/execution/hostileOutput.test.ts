@@ -161,6 +161,10 @@ describe('expressions of the wrong type: a clear error, and nothing sent', () =>
 		['an object as the Image URL', { operation: 'describe', imageSource: 'url', imageUrl: '={{ {a: 1} }}' }, /^Image URL of item 0 must be text/],
 		['an unsafe number among Task IDs', { operation: 'fetch', taskIds: '={{ ["1", 12345678901234567890] }}' }, /^Task IDs \(entry 2\) of item 0 is a number too large to be exact/],
 		['an object as Task IDs', { operation: 'fetch', taskIds: '={{ {a: 1} }}' }, /^Task IDs of item 0 must be text/],
+		['an object as the Edit prompt', { operation: 'edit', imageSource: 'url', imageUrl: 'https://a.example/1.png', prompt: '={{ {a: 1} }}' }, /^Prompt of item 0 must be text, but the expression gave an object$/],
+		['a list as the Shorten prompt', { operation: 'shorten', prompt: '={{ ["a", "b"] }}' }, /^Prompt of item 0 must be text, but the expression gave a list$/],
+		['an object as the Motion', { operation: 'animate', source: 'upscale', taskId: '1', motion: '={{ {m: 1} }}' }, /^Motion of item 0 must be text/],
+		['a list as the video prompt', { operation: 'animate', source: 'upscale', taskId: '1', motion: 'low', prompt: '={{ [1] }}' }, /^Prompt of item 0 must be text, but the expression gave a list$/],
 	];
 
 	it.each(cases)('%s', async (_what, parameters, message) => {
