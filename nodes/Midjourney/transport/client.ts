@@ -189,6 +189,7 @@ export class MidjourneyClient {
 		const path = `${SPEED_PREFIX[speed]}/mj/submit/${endpoint}`;
 		const what = `Submitting ${endpoint}`;
 		let attempt = 0;
+		let rateLimited = 0;
 		for (;;) {
 			attempt++;
 			const sent = await settle(async () => await this.send({ method: 'POST', path, body }));
@@ -215,11 +216,12 @@ export class MidjourneyClient {
 			if (status === 401 || status === 403) throw this.authError(response, json);
 			if (status === 402) throw this.paymentError(response, json);
 			if (status === 429 || status === 503) {
+				// Nothing was created: wait and resend. Counted apart from code 23's waits, so a
+				// queue that is full for a while does not use up the rate limit's attempts.
+				rateLimited++;
 				const error = this.unavailable(what, response, json);
-				if (attempt >= SUBMIT_ATTEMPTS) throw error;
-				await this.deps.sleep(
-					error.details.retryAfterMs ?? backoffDelay(attempt, SUBMIT_RETRY, this.random),
-				);
+				if (rateLimited >= SUBMIT_ATTEMPTS) throw error;
+				await this.deps.sleep(error.details.retryAfterMs ?? backoffDelay(rateLimited, SUBMIT_RETRY, this.random));
 				continue;
 			}
 			if (status === 413) {

@@ -69,6 +69,16 @@ describe('MidjourneyClient.submit', () => {
 		expect(await api.submit('imagine', { prompt: 'x' })).toMatchObject({ taskId: '1773314942177684', code: 22, queuePosition: 3 });
 	});
 
+	it('under load, waits for code 23 do not use up the attempts a 429 gets', async () => {
+		const limited = ok('', 429, { 'retry-after': '1' });
+		const full = ok({ code: 23, description: 'queue full', result: null });
+		// Five 429s in all (the sixth would end it), the queue full in between.
+		const answers = [limited, limited, full, full, full, limited, limited, limited, ok({ code: 1, result: '8' })];
+		const { api, requests } = client(answers);
+		expect((await api.submit('imagine', { prompt: 'x' }, 'default', 600_000)).taskId).toBe('8');
+		expect(requests.length).toBe(9);
+	});
+
 	it('retries code 23 within the deadline, then gives up with queueFull', async () => {
 		const full = ok({ code: 23, description: 'queue full', result: null });
 		const retried = client([full, full, ok({ code: 1, result: '7' })]);
