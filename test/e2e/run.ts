@@ -35,6 +35,7 @@ import {
 	type WorkflowJson,
 } from './n8n';
 import { stageN8n, type Stage } from './stage';
+import { runLayer } from '../layerMain';
 
 const TASK_DURATION_MS = 1500;
 /** Short polling against the emulator; the example files keep the production defaults. */
@@ -509,11 +510,4 @@ async function main(): Promise<number> {
 	return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error) => {
-		console.error(error instanceof Error ? error.message : error);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runLayer(main);

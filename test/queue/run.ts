@@ -26,6 +26,7 @@ import {
 	workerStoppedCallback,
 	workerStoppedPoll,
 } from './scenarios/workerLoss';
+import { runLayer } from '../layerMain';
 
 export const QUEUE_VERSIONS = ['1.123.81', '2.40.7'];
 
@@ -159,11 +160,4 @@ async function main(): Promise<number> {
 	return tally.failed === 0 && tally.passed > 0 ? 0 : 1;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error) => {
-		console.error(error instanceof Error ? error.message : error);
-		console.log('0 passed, 1 failed');
-		process.exit(1);
-	},
-);
+runLayer(main);

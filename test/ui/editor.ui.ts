@@ -27,6 +27,7 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 
 import { ensureN8n, NODE_TYPE, ROOT, type WorkflowJson } from '../e2e/n8n';
 import { OWNER, startN8n, type StartedN8n } from '../e2e/start';
+import { runLayer } from '../layerMain';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS_DIR = join(ROOT, '.cache', 'ui');
@@ -700,12 +701,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-	main().then(
-		(code) => process.exit(code),
-		(error) => {
-			console.error(error instanceof Error ? error.message : error);
-			console.log('0 passed, 1 failed');
-			process.exit(1);
-		},
-	);
+	runLayer(main);
 }

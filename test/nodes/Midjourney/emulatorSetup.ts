@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { LoggerProxy, type IDataObject } from 'n8n-workflow';
 
 import { encodePng } from '../../../nodes/Midjourney/images/png';
 import type { RunningWorkflow, WorkflowResult } from '../../harness';
@@ -66,6 +66,27 @@ export async function withEmulator<T>(
 	} finally {
 		await emu.close();
 	}
+}
+
+/**
+ * Every line n8n's logger is given from now on (LoggerProxy), as text, so a
+ * test can look for the key in the logs.
+ */
+export function captureLogLines(): string[] {
+	const lines: string[] = [];
+	const capture =
+		(level: string) =>
+		(message: string, meta?: object): void => {
+			lines.push(`${level} ${message} ${everythingVisible(meta ?? {})}`);
+		};
+	LoggerProxy.init({
+		error: capture('error'),
+		warn: capture('warn'),
+		info: capture('info'),
+		debug: capture('debug'),
+		verbose: capture('verbose'),
+	} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+	return lines;
 }
 
 /** Everything a user or a log could see of a run, as one string. */

@@ -16,7 +16,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { LoggerProxy, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { request } from 'undici';
 
 import type { Emulator, EmulatorOptions, FaultRule } from '../../emulator';
@@ -30,7 +30,7 @@ import {
 	type RunningWorkflow,
 	type WorkflowResult,
 } from '../../harness';
-import { everythingVisible, withEmulator as withOwnEmulator } from './emulatorSetup';
+import { captureLogLines, everythingVisible, withEmulator as withOwnEmulator } from './emulatorSetup';
 
 const KEY = 'sk-SECRET-abc123';
 const PROMPTS = ['a red kite over dunes', 'a green door in a wall', 'a blue boat at dawn', 'a yellow lamp on a desk'];
@@ -41,19 +41,7 @@ const CASE_TIMEOUT = 60_000;
 // ---------------------------------------------------------------------------
 // Log lines: everything n8n's logger and the console are given, to look for the key.
 
-const logLines: string[] = [];
-const capture =
-	(level: string) =>
-	(message: string, meta?: object): void => {
-		logLines.push(`${level} ${message} ${everythingVisible(meta ?? {})}`);
-	};
-LoggerProxy.init({
-	error: capture('error'),
-	warn: capture('warn'),
-	info: capture('info'),
-	debug: capture('debug'),
-	verbose: capture('verbose'),
-} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+const logLines = captureLogLines();
 const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => jest.spyOn(console, method));
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageUrlOrDataUri } from '../shared/imageSource';
-import { readText } from '../shared/parameters';
+import { readRequiredText, readText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -43,12 +43,7 @@ export const edit: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
-		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
-		if (prompt === '') {
-			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
-				description: 'Say what the edited image should show, or map a field that holds it.',
-			});
-		}
+		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
 		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
 		if (!endpoint) {

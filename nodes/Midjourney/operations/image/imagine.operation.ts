@@ -1,6 +1,5 @@
-import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageList } from '../shared/imageSource';
-import { readText } from '../shared/parameters';
+import { readRequiredText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -26,12 +25,7 @@ export const imagine: SubmitOperation = {
 		...imageSourceFields({ optional: true, multiple: true, what: 'reference images' }),
 	],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
-		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
-		if (prompt === '') {
-			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
-				description: 'Enter a prompt, or map a field that holds one.',
-			});
-		}
+		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter a prompt, or map a field that holds one.' });
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'reference images');
 		const body = { prompt, ...(images.length ? { base64Array: images } : {}), ...commonSubmitFields(settings) };
 		return async (deadline) => await submit(imagine.endpoint, body, deadline);

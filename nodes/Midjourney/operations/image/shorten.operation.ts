@@ -1,5 +1,4 @@
-import { MidjourneyError } from '../../model/errors';
-import { readText } from '../shared/parameters';
+import { readRequiredText } from '../shared/parameters';
 import { commonSubmitFields } from '../shared/settings';
 import type { SubmitOperation } from '../types';
 
@@ -23,12 +22,7 @@ export const shorten: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, submit, settings }) {
-		const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
-		if (prompt === '') {
-			throw new MidjourneyError('input', `The prompt of item ${itemIndex} is empty`, {
-				description: 'Enter the prompt to shorten, or map a field that holds one.',
-			});
-		}
+		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter the prompt to shorten, or map a field that holds one.' });
 		const body = { prompt, ...commonSubmitFields(settings) };
 		return async (deadline) => await submit(shorten.endpoint, body, deadline);
 	},

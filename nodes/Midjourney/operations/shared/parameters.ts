@@ -49,6 +49,20 @@ export function readText(
 	return textValue(ctx.getNodeParameter(name, itemIndex, fallback), label, itemIndex);
 }
 
+/** A text the operation cannot do without (a prompt): empty is refused with `hint` on what to do. */
+export function readRequiredText(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	{ label, hint }: { label: string; hint: string },
+): string {
+	const value = readText(ctx, name, itemIndex, { label });
+	if (value === '') {
+		throw new MidjourneyError('input', `The ${label.toLowerCase()} of item ${itemIndex} is empty`, { description: hint });
+	}
+	return value;
+}
+
 /**
  * A parameter that takes text or a list of texts (Image URLs, Task IDs from
  * an expression returning an array): each entry type-checked.

@@ -8,27 +8,15 @@
  *  - status spellings end the wait at once; `buttons` that is not a list;
  *    an Initial Delay longer than the Timeout still polls once.
  */
-import { LoggerProxy, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
 import { echoForms, startKeyEcho, type KeyEcho, type KeyEchoOptions } from '../../../hostile/keyEcho';
-import { FAST, SECRET_KEY, everythingVisible, useEmulator } from '../emulatorSetup';
+import { FAST, SECRET_KEY, captureLogLines, everythingVisible, useEmulator } from '../emulatorSetup';
 
 const KEY = 'sk-ECHO-5e1f0c2b9a7d4e3f8a6b1c0d';
 
-const logLines: string[] = [];
-const capture =
-	(level: string) =>
-	(message: string, meta?: object): void => {
-		logLines.push(`${level} ${message} ${everythingVisible(meta ?? {})}`);
-	};
-LoggerProxy.init({
-	error: capture('error'),
-	warn: capture('warn'),
-	info: capture('info'),
-	debug: capture('debug'),
-	verbose: capture('verbose'),
-} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+const logLines = captureLogLines();
 
 /**
  * The key in `text`, in any form: plain, URL-encoded, JSON-escaped, or inside
