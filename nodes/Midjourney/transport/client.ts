@@ -114,11 +114,6 @@ export class MidjourneyClient {
 		this.random = deps.random ?? Math.random;
 	}
 
-	/** Whether the server answers list-by-condition (undefined until first asked). */
-	get supportsListByCondition(): boolean | undefined {
-		return this.listByConditionSupported;
-	}
-
 	private redact(text: unknown): string {
 		return redactSecret(typeof text === 'string' ? text : JSON.stringify(text ?? ''), this.deps.secret);
 	}

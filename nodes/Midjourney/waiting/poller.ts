@@ -58,8 +58,6 @@ export class TaskPoller {
 	private readonly random: () => number;
 	private consecutiveFaults = 0;
 	private lastFault: string | undefined;
-	/** requests made, for tests and the benchmark */
-	ticks = 0;
 
 	constructor(
 		private readonly deps: PollerDependencies,
@@ -142,7 +140,6 @@ export class TaskPoller {
 			.filter(([, list]) => list.some((watcher) => watcher.firstPollAt <= now))
 			.map(([taskId]) => taskId);
 		if (due.length > 0) {
-			this.ticks++;
 			// A read that hangs must not hold a wait past its Timeout (the check at the deadline itself gets a moment).
 			const cutOff = Math.max(this.earliestDeadline(due), now + LAST_READ_GRACE_MS);
 			const read = await settle(async () => await this.deps.fetchTasks(due, cutOff));

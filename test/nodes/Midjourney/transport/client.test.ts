@@ -150,7 +150,9 @@ describe('MidjourneyClient reads', () => {
 		const tasks = await api.fetchTasksOnce(['1', '2', '3']);
 		expect([...tasks.keys()]).toEqual(['1', '2']);
 		expect(requests).toEqual([{ method: 'POST', path: '/mj/task/list-by-condition', body: { ids: ['1', '2', '3'] } }]);
-		expect(api.supportsListByCondition).toBe(true);
+		// It stays with list-by-condition for the next read.
+		await api.fetchTasksOnce(['1']);
+		expect(requests[1].path).toBe('/mj/task/list-by-condition');
 	});
 
 	it('falls back to per-task fetch once list-by-condition is missing, and remembers it', async () => {

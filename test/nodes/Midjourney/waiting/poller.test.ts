@@ -40,7 +40,6 @@ describe('TaskPoller', () => {
 		expect(server.calls[0]).toEqual(['a', 'b', 'c']);
 		expect(server.calls.length).toBe(5);
 		expect(server.calls[3]).toEqual(['b', 'c']);
-		expect(poller.ticks).toBe(server.calls.length);
 	});
 
 	it('waits for the initial delay before the first poll', async () => {
@@ -148,7 +147,11 @@ describe('TaskPoller: issue 9', () => {
 	it('status spellings end the wait: "success", "FAILED", "canceled"', async () => {
 		const clock = new VirtualClock();
 		const statuses: Record<string, string> = { a: 'success', b: 'FAILED', c: 'canceled' };
-		const fetchTasks = async (ids: string[]) => new Map(ids.map((id) => [id, { id, status: statuses[id] } as MjTask]));
+		let reads = 0;
+		const fetchTasks = async (ids: string[]) => {
+			reads++;
+			return new Map(ids.map((id) => [id, { id, status: statuses[id] } as MjTask]));
+		};
 		const poller = makePoller(clock, fetchTasks);
 		const results = await Promise.all(
 			['a', 'b', 'c'].map(async (id) => await poller.watch(id, { initialDelayMs: 0, timeoutMs: 60_000 })),
@@ -158,6 +161,6 @@ describe('TaskPoller: issue 9', () => {
 			['final', 'FAILURE'],
 			['final', 'CANCEL'],
 		]);
-		expect(poller.ticks).toBe(1);
+		expect(reads).toBe(1);
 	});
 });
