@@ -2,7 +2,7 @@
  * Wait Mode "Callback" and the Midjourney Trigger in a running n8n (`n8n start`, set up as
  * `npm start` does it), for the e2e layer (run.ts counts each scenario as one case):
  *
- *   parked batch  five prompts park in Callback mode; n8n is stopped and started again on the
+ *   parked batch  fifty prompts park in Callback mode; n8n is stopped and started again on the
  *                 same user folder while they wait (the emulator holds the tasks in its queue
  *                 meanwhile, as a busy account does); the emulator's callbacks resume the
  *                 execution with the items Poll mode gives, and no status request is made between
@@ -45,7 +45,7 @@ const BATCH_ID = 'e2eCallbackBatch';
 const POLL_TWIN_ID = 'e2ePollBatch0001';
 const WAIT_LIMIT_ID = 'e2eWaitLimit0001';
 const SUBMITTER_ID = 'e2eFireAndForget';
-const BATCH_SIZE = 5;
+const BATCH_SIZE = 50;
 const TRIGGERED_PROMPTS = 3;
 /** Short enough to keep the run fast, long enough for the park to be stored first. */
 const WAIT_LIMIT_SECONDS = 15;
@@ -70,7 +70,7 @@ function imagineNode(parameters: Record<string, unknown>): WorkflowNode {
 const line = (...names: string[]) =>
 	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
-/** Start → five prompts → Imagine (in the given Wait Mode) → Next. */
+/** Start → fifty prompts → Imagine (in the given Wait Mode) → Next. */
 function batchWorkflow(id: string, waitMode: 'callback' | 'poll'): WorkflowJson {
 	return {
 		id,
@@ -78,7 +78,8 @@ function batchWorkflow(id: string, waitMode: 'callback' | 'poll'): WorkflowJson 
 		nodes: [
 			manualTrigger,
 			promptsNode('a lighthouse, study ', BATCH_SIZE),
-			imagineNode({ options: { waitMode, timeout: 600 } }),
+			// Every prompt in flight at once in both modes, so Poll mode sees the same queue answers.
+			imagineNode({ options: { waitMode, timeout: 600, maxConcurrency: BATCH_SIZE } }),
 			{ parameters: {}, name: 'Next', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0] },
 		],
 		connections: line('Start', 'Prompts', 'Imagine', 'Next'),
@@ -203,7 +204,7 @@ async function parkedBatchAcrossRestart(run: Run, expect: Expectations) {
 	const { n8n } = run;
 	const emulator = n8n.stage.emulator;
 	// The account runs nothing for now: the tasks wait in its queue until n8n is back.
-	emulator.setOptions({ concurrency: 0, queueSize: 50 });
+	emulator.setOptions({ concurrency: 0, queueSize: 2 * BATCH_SIZE });
 	const submitsBefore = emulator.requests.length;
 	const id = await startManualRun(n8n.base, n8n.cookie, { id: BATCH_ID, nodes: batchWorkflow(BATCH_ID, 'callback').nodes });
 	const parked = await waitForExecution(n8n, id, PARKED_OR_ENDED, 90_000, 200);
@@ -233,7 +234,7 @@ async function parkedBatchAcrossRestart(run: Run, expect: Expectations) {
 	);
 	const stillWaiting = await readExecution(n8n, id);
 	expect.that(stillWaiting.status === 'waiting', `after the restart the execution is ${stillWaiting.status}, not waiting`);
-	emulator.setOptions({ concurrency: 10 });
+	emulator.setOptions({ concurrency: BATCH_SIZE });
 
 	const status = await waitForExecutionEnd(n8n.base, n8n.cookie, id, 120_000);
 	expect.that(status === 'success', `execution ${id} ended ${status}`);
@@ -255,7 +256,7 @@ async function parkedBatchAcrossRestart(run: Run, expect: Expectations) {
 	}
 	const runs = resumed.execution?.data.resultData.runData ?? {};
 	expect.that(runs.Imagine?.length === 1 && runs.Next?.length === 1, `runs: Imagine ${runs.Imagine?.length}, Next ${runs.Next?.length} (resumed more than once?)`);
-	expect.that(nodeOutput(resumed.execution!, 'Next').length === BATCH_SIZE, 'Next did not get the five items');
+	expect.that(nodeOutput(resumed.execution!, 'Next').length === BATCH_SIZE, `Next did not get the ${BATCH_SIZE} items`);
 
 	// No status request between the park and the final callbacks; each final callback reads the batch once.
 	await emulator.waitForIdle(30_000);
@@ -272,7 +273,7 @@ async function parkedBatchAcrossRestart(run: Run, expect: Expectations) {
 	const tasksBefore = emulator.createdTaskIds().length;
 	const pollId = await startManualRun(n8n.base, n8n.cookie, { id: POLL_TWIN_ID, nodes: batchWorkflow(POLL_TWIN_ID, 'poll').nodes });
 	await waitUntil(() => emulator.createdTaskIds().length >= tasksBefore + BATCH_SIZE, 60_000);
-	emulator.setOptions({ concurrency: 10 });
+	emulator.setOptions({ concurrency: BATCH_SIZE });
 	const pollStatus = await waitForExecutionEnd(n8n.base, n8n.cookie, pollId, 120_000);
 	const polled = await readExecution(n8n, pollId);
 	const pollItems = polled.execution ? nodeOutput(polled.execution, 'Imagine') : [];
@@ -378,7 +379,7 @@ async function triggerRunsPerTask(run: Run, expect: Expectations, triggerWorkflo
 // ---- the run ----------------------------------------------------------------------------------------
 
 const SCENARIOS = {
-	parked: 'Callback mode: 5 prompts parked, n8n restarted mid-wait, resumed by callbacks (same items as Poll, zero polls)',
+	parked: 'Callback mode: 50 prompts parked, n8n restarted mid-wait, resumed by callbacks (same items as Poll, zero polls)',
 	waitLimit: 'Callback mode: wait limit with callbacks dropped → parked items with task ids → Fetch reads SUCCESS',
 	trigger: 'Midjourney Trigger: active workflow, one execution per finished fire-and-forget task',
 };

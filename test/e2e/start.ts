@@ -83,13 +83,24 @@ export async function setupOwner(base: string): Promise<{ state: string; cookie:
 
 /** The node types the editor is given, to show the node and its AI-tool variant are registered. */
 async function registeredTypes(base: string, cookie: string): Promise<string[] | undefined> {
-	const { statusCode, body } = await request(`${base}/types/nodes.json`, { headers: { cookie } });
-	if (statusCode !== 200) {
-		await body.dump();
-		return undefined;
+	// Right after a first start n8n 2.x may still be writing this file: read it again until it parses.
+	let text = '';
+	for (let attempt = 1; attempt <= 20; attempt++) {
+		const { statusCode, body } = await request(`${base}/types/nodes.json`, { headers: { cookie } });
+		text = await body.text();
+		if (statusCode === 200) {
+			try {
+				const types = JSON.parse(text) as Array<{ name: string }>;
+				return [NODE_TYPE, TOOL_NODE_TYPE].filter((name) => types.some((t) => t.name === name));
+			} catch {
+				// not complete yet
+			}
+		} else if (statusCode === 404) {
+			return undefined;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
-	const types = (await body.json()) as Array<{ name: string }>;
-	return [NODE_TYPE, TOOL_NODE_TYPE].filter((name) => types.some((t) => t.name === name));
+	throw new Error(`/types/nodes.json did not become readable JSON: ${text.slice(0, 120)}`);
 }
 
 export async function freePort(): Promise<number> {

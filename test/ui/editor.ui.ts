@@ -485,6 +485,8 @@ async function signIn(page: Page, base: string): Promise<string> {
 async function addWithNodeCreator(page: Page, base: string, description: NodeDescription, first: OperationCase): Promise<string> {
 	const displayName = description.displayName;
 	await openWorkflow(page, base, UI_WORKFLOW_ID);
+	const countNodes = async () => await page.$$eval(byTestId('canvas-node'), (els) => els.length);
+	const nodesBefore = await countNodes();
 	await clickSettled(await visibleAny(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]));
 	const search = await visible(page, `${byTestId('node-creator')} ${byTestId('node-creator-search-bar')}`);
 	await search.type(displayName);
@@ -513,8 +515,14 @@ async function addWithNodeCreator(page: Page, base: string, description: NodeDes
 	);
 	if (operation !== first.operation.name) throw new Error(`the panel opened on operation "${operation}", not "${first.operation.name}"`);
 	await closeNdv(page);
-	const count = await page.$$eval(`${byTestId('canvas-node')}[data-node-name^="${displayName}"]`, (els) => els.length);
-	if (count < 2) throw new Error(`the canvas has ${count} ${displayName} node(s) after adding one`);
+	// Recent n8n names a node added through an action after that action ("Generate images from a prompt").
+	const added = (await countNodes()) - nodesBefore;
+	if (added !== 1) throw new Error(`the canvas has ${added} more node(s) after adding ${displayName} once`);
+	const named = await page.$$eval(
+		`${byTestId('canvas-node')}[data-node-name^="${displayName}"], ${byTestId('canvas-node')}[data-node-name^="${actionText}"]`,
+		(els) => els.length,
+	);
+	if (named < 2) throw new Error(`the new node is named neither "${displayName}" nor "${actionText}"`);
 	return `found by its name, added with the action "${actionText}", its panel opened on ${first.operation.name}`;
 }
 
