@@ -905,7 +905,11 @@ ${callback.markdown}
 | --- | --- | --- |
 ${targets.map((target) => `| ${target.name} | ${target.value} | ${target.pass ? 'PASS' : 'FAIL'} |`).join('\n')}
 `;
-	writeFileSync(join(__dirname, '../../BENCHMARKS.md'), report);
+	// Sections written by other layers (queue mode, test/queue/run.ts) are kept after the targets.
+	const path = join(__dirname, '../../BENCHMARKS.md');
+	const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+	const kept = previous.indexOf('\n## Queue mode');
+	writeFileSync(path, kept >= 0 ? `${report}${previous.slice(kept)}` : report);
 	console.log(`\n${report}`);
 	const passed = targets.filter((target) => target.pass).length;
 	console.log(`${passed} passed, ${targets.length - passed} failed (written to BENCHMARKS.md)`);
