@@ -10,7 +10,7 @@ import {
 
 import { route } from './execution/router';
 import { nodeProperties } from './operations/description';
-import { resumeOnCallback } from './waiting/callbackResume';
+import { resumeOnCallback } from './execution/callbackResume';
 import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
 
 export class Midjourney implements INodeType {

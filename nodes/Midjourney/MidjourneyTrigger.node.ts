@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
-import { receiveFinishedTask } from './waiting/taskTrigger';
+import { receiveFinishedTask } from './execution/taskTrigger';
 
 export class MidjourneyTrigger implements INodeType {
 	description: INodeTypeDescription = {

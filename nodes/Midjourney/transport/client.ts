@@ -4,7 +4,7 @@ import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { redactSecret } from '../model/redaction';
 import { SUBMIT_CODE, createsTask } from '../model/submitCodes';
 import { isTaskIdToken, type MjTask, type SubmittedTask } from '../model/task';
-import { backoffDelay, parseRetryAfter, type BackoffPolicy } from '../waiting/backoff';
+import { backoffDelay, parseRetryAfter, type BackoffPolicy } from './backoff';
 import { parseJsonKeepingIds } from './jsonBody';
 
 /**

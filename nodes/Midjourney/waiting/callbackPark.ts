@@ -5,6 +5,7 @@ import { mapTask } from '../model/outputMapper';
 import { isFinalStatus, submittedTaskSnapshot, type MjTask, type SubmittedTask } from '../model/task';
 import type { ItemSettings } from '../operations/shared/settings';
 import type { MidjourneyClient } from '../transport/client';
+import { executionResumeUrl } from '../operations/shared/resumeUrl';
 import type { JobOutcome } from './runner';
 
 /**
@@ -59,20 +60,6 @@ export type ParkResult =
 
 /** Runs that parked in this execute() call; their output replaces their input (see passOnAtWaitLimit). */
 const parkedRuns = new WeakSet<object>();
-
-/**
- * This execution's resume URL, as n8n builds it (its form changed across
- * versions and in 2.x carries a token): never put together here.
- */
-export function executionResumeUrl(ctx: IExecuteFunctions): string {
-	const url = ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0);
-	if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
-		throw new MidjourneyError('input', 'n8n gave no resume URL for this execution', {
-			description: 'Wait Mode "Callback" needs n8n to run with its webhook URL set. Use Wait Mode "Poll".',
-		});
-	}
-	return url;
-}
 
 function storedError(error: unknown): StoredError {
 	if (error instanceof MidjourneyError) return { kind: error.kind, message: error.message, details: error.details };

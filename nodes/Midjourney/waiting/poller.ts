@@ -1,4 +1,4 @@
-import { backoffDelay, withJitter, type BackoffPolicy } from './backoff';
+import { backoffDelay, withJitter, type BackoffPolicy } from '../transport/backoff';
 import { MidjourneyError, settle } from '../model/errors';
 import { isFinalStatus, normaliseTask, type MjTask } from '../model/task';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
 import type { SpeedMode } from '../../transport/client';
-import { executionResumeUrl } from '../../waiting/callbackPark';
+import { executionResumeUrl } from './resumeUrl';
 import {
 	DEFAULT_MAX_CONCURRENCY,
 	DEFAULT_POLL_INTERVAL_SECONDS,

@@ -1,12 +1,12 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { openApiSession } from '../execution/apiSession';
-import { collectOutput } from '../execution/collectOutput';
-import type { ItemResult } from '../execution/itemResult';
-import { outcomeToResult } from '../execution/submitBatch';
-import { settle } from '../model/errors';
+import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from '../waiting/callbackPark';
 import { isFinalStatus, submittedTaskSnapshot } from '../model/task';
-import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from './callbackPark';
+import { settle } from '../model/errors';
+import { openApiSession } from './apiSession';
+import { collectOutput } from './collectOutput';
+import type { ItemResult } from './itemResult';
+import { outcomeToResult } from './submitBatch';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked
