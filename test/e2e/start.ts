@@ -56,12 +56,19 @@ export async function waitForRestApi(base: string, child: { exitCode: number | n
 
 /** Creates the owner (n8n 1.x+ always has user management) and returns a session cookie. */
 export async function setupOwner(base: string): Promise<{ state: string; cookie: string }> {
-	const setup = await request(`${base}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	const text = await setup.body.text();
+	// Right after /rest/settings answers, n8n 1.x may not have mounted every route yet (404): ask again.
+	let setup: Awaited<ReturnType<typeof request>>;
+	let text: string;
+	for (let attempt = 1; ; attempt++) {
+		setup = await request(`${base}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		text = await setup.body.text();
+		if (setup.statusCode !== 404 || attempt >= 60) break;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 	let state = 'created';
 	if (setup.statusCode !== 200) {
 		if (!/already setup/i.test(text)) throw new Error(`owner setup failed: HTTP ${setup.statusCode} ${text.slice(0, 300)}`);
