@@ -45,7 +45,13 @@ export async function waitForRestApi(base: string, child: { exitCode: number | n
 		try {
 			const { statusCode, body } = await request(`${base}/rest/settings`);
 			await body.dump();
-			if (statusCode === 200) return;
+			// Settings answer before every route is mounted; until then other /rest paths get 404 or the
+			// editor's HTML page. Ready when the login route answers as the API (JSON), signed in or not.
+			if (statusCode === 200) {
+				const login = await request(`${base}/rest/login`);
+				await login.body.dump();
+				if (String(login.headers['content-type'] ?? '').includes('application/json')) return;
+			}
 		} catch {
 			// not listening yet
 		}
