@@ -26,12 +26,6 @@ export async function downloadFile(
 	expected: ExpectedContent = 'image',
 ): Promise<DownloadedFile> {
 	const response = await sendDownload(ctx, url, baseUrl, what, 'arraybuffer');
-	if (response.statusCode >= 400) {
-		throw new MidjourneyError('unavailable', `Downloading ${what} failed: HTTP ${response.statusCode}`, {
-			httpCode: response.statusCode,
-			description: `The server answered HTTP ${response.statusCode} for ${url}.`,
-		});
-	}
 	const body = response.body;
 	const data = Buffer.isBuffer(body)
 		? body
@@ -72,13 +66,7 @@ export async function downloadStream(
 	what: string,
 ): Promise<DownloadedStream> {
 	const { statusCode, headers, body } = await sendDownload(ctx, url, baseUrl, what, 'stream');
-	if (statusCode >= 400 || !isReadable(body)) {
-		if (isReadable(body)) body.destroy();
-		throw new MidjourneyError('unavailable', `Downloading ${what} failed: HTTP ${statusCode}`, {
-			httpCode: statusCode,
-			description: `The server answered HTTP ${statusCode} for ${url}.`,
-		});
-	}
+	if (!isReadable(body)) throw httpFailure(what, url, statusCode);
 	const contentType = headers?.['content-type'];
 	return { stream: body, contentType: typeof contentType === 'string' ? contentType : undefined };
 }
@@ -126,7 +114,20 @@ async function sendDownload(
 			description: `Could not download ${url}.`,
 		});
 	}
+	const { statusCode, body } = sent.value;
+	if (statusCode >= 400) {
+		// An error page is never read: a streamed one is closed at once.
+		if (isReadable(body)) body.destroy();
+		throw httpFailure(what, url, statusCode);
+	}
 	return sent.value;
+}
+
+function httpFailure(what: string, url: string, statusCode: number): MidjourneyError {
+	return new MidjourneyError('unavailable', `Downloading ${what} failed: HTTP ${statusCode}`, {
+		httpCode: statusCode,
+		description: `The server answered HTTP ${statusCode} for ${url}.`,
+	});
 }
 
 /**
