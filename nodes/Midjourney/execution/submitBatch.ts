@@ -144,7 +144,10 @@ export async function outcomeToResult(
 	}
 	const { task, submitted } = outcome;
 	const taskId = String(task.id ?? submitted.taskId);
-	const extra = submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {};
+	const extra = {
+		...(submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {}),
+		...(submitted.promptWarnings ? { promptWarnings: submitted.promptWarnings } : {}),
+	};
 	if (outcome.timedOut) {
 		const seconds = Math.round(settings.timeoutMs / 1000);
 		if (settings.onTimeout === 'returnTask') {
