@@ -139,9 +139,9 @@ function versionOf(parameters: PromptParameter[], options: CheckOptions): ModelV
 	let version: ModelVersion = { family: options.niji ? 'niji' : 'mj' };
 	for (const parameter of parameters) {
 		const value = parameter.words[0];
-		if (parameter.rule?.name === 'version' && value !== undefined && NUMBER.test(value)) {
+		if (parameter.rule?.fullName === 'version' && value !== undefined && NUMBER.test(value)) {
 			version = { family: 'mj', number: Number(value) };
-		} else if (parameter.rule?.name === 'niji') {
+		} else if (parameter.rule?.fullName === 'niji') {
 			version = { family: 'niji', number: value !== undefined && NUMBER.test(value) ? Number(value) : undefined };
 		}
 	}
@@ -157,19 +157,19 @@ function valueProblem(parameter: PromptParameter, rule: ParameterRule): PromptPr
 	const name = describe(parameter);
 	const problem = (message: string, fix: string) => ({ flag: parameter.typed, message, fix });
 	if (words.length === 0) {
-		if (rule.value === 'none' || rule.valueOptional) return undefined;
+		if (rule.takes === 'none' || rule.valueOptional) return undefined;
 		return problem(`${name} has no value`, `Give ${name} a value (${rule.summary}).`);
 	}
-	const single = rule.value !== 'text' && rule.value !== 'words' && rule.value !== 'urls';
-	if (rule.value === 'none' || (single && words.length > 1)) {
-		const extra = (rule.value === 'none' ? words : words.slice(1)).join(' ');
+	const single = rule.takes !== 'text' && rule.takes !== 'words' && rule.takes !== 'urls';
+	if (rule.takes === 'none' || (single && words.length > 1)) {
+		const extra = (rule.takes === 'none' ? words : words.slice(1)).join(' ');
 		return problem(
 			`${flag} is followed by "${extra}"`,
-			`${name} takes ${rule.value === 'none' ? 'no value' : 'one value'}. Parameters go at the end of the prompt: move the text before them.`,
+			`${name} takes ${rule.takes === 'none' ? 'no value' : 'one value'}. Parameters go at the end of the prompt: move the text before them.`,
 		);
 	}
 	const value = words[0];
-	switch (rule.value) {
+	switch (rule.takes) {
 		case 'number': {
 			const number = NUMBER.test(value) ? Number(value) : Number.NaN;
 			if (Number.isNaN(number) || (rule.integer && !Number.isInteger(number))) {
@@ -208,20 +208,20 @@ function valueProblem(parameter: PromptParameter, rule: ParameterRule): PromptPr
 function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptProblem[] {
 	const problems: PromptProblem[] = [];
 	const known = read.parameters.filter((parameter) => parameter.rule);
-	const named = (name: string) => known.filter((parameter) => parameter.rule!.name === name);
+	const named = (name: string) => known.filter((parameter) => parameter.rule!.fullName === name);
 	const seen = new Map<string, PromptParameter>();
 	for (const parameter of known) {
 		const rule = parameter.rule!;
-		const earlier = seen.get(rule.name);
+		const earlier = seen.get(rule.fullName);
 		// PARSER Rebuild(mergeNo): several --no merge; any other parameter twice is a contradiction.
-		if (earlier && rule.name !== 'no') {
+		if (earlier && rule.fullName !== 'no') {
 			problems.push({
 				flag: parameter.typed,
-				message: `--${rule.name} is given twice (\`${earlier.typed}\` and \`${parameter.typed}\`)`,
+				message: `--${rule.fullName} is given twice (\`${earlier.typed}\` and \`${parameter.typed}\`)`,
 				fix: 'Keep one of them.',
 			});
 		}
-		seen.set(rule.name, parameter);
+		seen.set(rule.fullName, parameter);
 	}
 	// PARSER GetVersion: --version/--v and --niji pick the model, so only one may be given.
 	const version = [...named('version'), ...named('niji')];
@@ -233,8 +233,8 @@ function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptPro
 		});
 	}
 	// PARSER turbo/fast/relax: one speed per job.
-	const speeds = known.filter((parameter) => ['turbo', 'fast', 'relax'].includes(parameter.rule!.name));
-	if (new Set(speeds.map((parameter) => parameter.rule!.name)).size > 1) {
+	const speeds = known.filter((parameter) => ['turbo', 'fast', 'relax'].includes(parameter.rule!.fullName));
+	if (new Set(speeds.map((parameter) => parameter.rule!.fullName)).size > 1) {
 		problems.push({
 			flag: speeds.map((parameter) => parameter.typed).join(' '),
 			message: `${speeds.map(describe).join(' and ')} are different speeds`,
@@ -286,7 +286,7 @@ export function checkPrompt(prompt: string, options: CheckOptions = {}): PromptP
 		if (unsupported) {
 			problems.push({ flag: parameter.typed, message: unsupported, fix: rule.versionFix ?? 'Choose a version that takes it, or remove it.' });
 		}
-		if (rule.name === 'quality' && parameter.words[0] === '4' && version.number !== undefined && version.number < 7) {
+		if (rule.fullName === 'quality' && parameter.words[0] === '4' && version.number !== undefined && version.number < 7) {
 			problems.push({ flag: parameter.typed, message: `--q 4 needs V7 or later, not V${version.number}`, fix: 'Use --q .25, .5, 1 or 2.' });
 		}
 	}

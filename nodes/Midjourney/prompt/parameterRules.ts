@@ -46,9 +46,9 @@ export type ValueKind =
 
 export interface ParameterRule {
 	/** the full name, as MjPromptParser's ParamDefinitions key it */
-	name: string;
+	fullName: string;
 	aliases?: string[];
-	value: ValueKind;
+	takes: ValueKind;
 	/** a value may be left out (--niji, --p) */
 	valueOptional?: boolean;
 	min?: number;
@@ -75,16 +75,16 @@ const NIJI_VERSIONS = ['4', '5', '6', '7'];
 
 export const PARAMETER_RULES: ParameterRule[] = [
 	// Versions: PARSER ValueRange "1, 2, 3, 4, 5, 5.1, 5.2, 6, 6.1, 7, 8.1"; niji "4, 5, 6, 7".
-	{ name: 'version', aliases: ['v'], value: 'choice', choices: ALL_VERSIONS, source: SOURCES.PARSER, summary: 'one of 1–7, 5.1, 5.2, 6.1, 8, 8.1' },
-	{ name: 'niji', value: 'choice', choices: NIJI_VERSIONS, valueOptional: true, source: SOURCES.PARSER, summary: 'optional 4, 5, 6 or 7' },
+	{ fullName: 'version', aliases: ['v'], takes: 'choice', choices: ALL_VERSIONS, source: SOURCES.PARSER, summary: 'one of 1–7, 5.1, 5.2, 6.1, 8, 8.1' },
+	{ fullName: 'niji', takes: 'choice', choices: NIJI_VERSIONS, valueOptional: true, source: SOURCES.PARSER, summary: 'optional 4, 5, 6 or 7' },
 	// PARSER: "不支持小数，用整数比例如 139:100 代替 1.39:1" (whole numbers only).
-	{ name: 'aspect', aliases: ['ar'], value: 'ratio', source: SOURCES.PARSER, summary: 'w:h in whole numbers' },
-	{ name: 'chaos', aliases: ['c'], value: 'number', min: 0, max: 100, integer: true, source: SOURCES.PARSER, summary: '0–100' },
-	{ name: 'stylize', aliases: ['s'], value: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
+	{ fullName: 'aspect', aliases: ['ar'], takes: 'ratio', source: SOURCES.PARSER, summary: 'w:h in whole numbers' },
+	{ fullName: 'chaos', aliases: ['c'], takes: 'number', min: 0, max: 100, integer: true, source: SOURCES.PARSER, summary: '0–100' },
+	{ fullName: 'stylize', aliases: ['s'], takes: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
 	{
-		name: 'weird',
+		fullName: 'weird',
 		aliases: ['w'],
-		value: 'number',
+		takes: 'number',
 		min: 0,
 		max: 3000,
 		integer: true,
@@ -94,28 +94,28 @@ export const PARAMETER_RULES: ParameterRule[] = [
 	},
 	// PARSER ".25, .5, 1 (V7支持 4)"; V7_GUIDE "1, 2, 4"; V8_GUIDE --q 4 on V8: 4 only from V7 on.
 	{
-		name: 'quality',
+		fullName: 'quality',
 		aliases: ['q'],
-		value: 'choice',
+		takes: 'choice',
 		choices: ['.25', '0.25', '.5', '0.5', '1', '2', '4'],
 		source: `${SOURCES.PARSER}, ${SOURCES.V7_GUIDE}`,
 		summary: '.25, .5, 1, 2 or 4 (4 from V7)',
 	},
-	{ name: 'seed', value: 'number', min: 0, max: 4294967295, integer: true, source: SOURCES.PARSER, summary: '0–4294967295' },
-	{ name: 'stop', value: 'number', min: 10, max: 100, integer: true, source: SOURCES.PARSER, summary: '10–100' },
-	{ name: 'repeat', aliases: ['r'], value: 'number', min: 1, max: 40, integer: true, source: SOURCES.PARSER, summary: '1–40' },
+	{ fullName: 'seed', takes: 'number', min: 0, max: 4294967295, integer: true, source: SOURCES.PARSER, summary: '0–4294967295' },
+	{ fullName: 'stop', takes: 'number', min: 10, max: 100, integer: true, source: SOURCES.PARSER, summary: '10–100' },
+	{ fullName: 'repeat', aliases: ['r'], takes: 'number', min: 1, max: 40, integer: true, source: SOURCES.PARSER, summary: '1–40' },
 	// PARSER cref/cw: "V6, Niji 6"; MJ_DOCS Omni Reference: V7 replaces --cref with --oref.
 	{
-		name: 'cref',
-		value: 'urls',
+		fullName: 'cref',
+		takes: 'urls',
 		versionProblem: characterReferenceProblem('--cref'),
 		versionFix: 'On V7 and later use Omni Reference (--oref with --ow), or add --v 6.1 to the prompt.',
 		source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`,
 		summary: 'image URLs, V6 / V6.1 / Niji 6 only',
 	},
 	{
-		name: 'cw',
-		value: 'number',
+		fullName: 'cw',
+		takes: 'number',
 		min: 0,
 		max: 100,
 		integer: true,
@@ -125,47 +125,47 @@ export const PARAMETER_RULES: ParameterRule[] = [
 		summary: '0–100, with --cref',
 	},
 	// PARSER sref "V6+": a URL, a style code or "random", several allowed.
-	{ name: 'sref', value: 'words', versionProblem: mjOrNijiAtLeast(6, '--sref'), source: SOURCES.PARSER, summary: 'image URLs, style codes or random, V6+' },
-	{ name: 'sw', value: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
-	{ name: 'sv', value: 'number', min: 1, max: 7, integer: true, source: `${SOURCES.PARSER}, ${SOURCES.V8_GUIDE}`, summary: '1–7' },
-	{ name: 'iw', value: 'number', min: 0, max: 3, source: SOURCES.PARSER, summary: '0–3, with an image prompt' },
+	{ fullName: 'sref', takes: 'words', versionProblem: mjOrNijiAtLeast(6, '--sref'), source: SOURCES.PARSER, summary: 'image URLs, style codes or random, V6+' },
+	{ fullName: 'sw', takes: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
+	{ fullName: 'sv', takes: 'number', min: 1, max: 7, integer: true, source: `${SOURCES.PARSER}, ${SOURCES.V8_GUIDE}`, summary: '1–7' },
+	{ fullName: 'iw', takes: 'number', min: 0, max: 3, source: SOURCES.PARSER, summary: '0–3, with an image prompt' },
 	// PARSER oref/ow "V7", MJ_DOCS Omni Reference: one image, V7 (and later versions that take it).
 	{
-		name: 'oref',
-		value: 'url',
+		fullName: 'oref',
+		takes: 'url',
 		versionProblem: mjAtLeast(7, '--oref'),
 		versionFix: 'Add --v 7 (Omni Reference is a V7 feature), or use --cref on V6.',
 		source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`,
 		summary: 'one image URL, V7+',
 	},
-	{ name: 'ow', value: 'number', min: 0, max: 1000, integer: true, versionProblem: mjAtLeast(7, '--ow'), source: SOURCES.PARSER, summary: '0–1000, V7+' },
-	{ name: 'no', value: 'text', source: SOURCES.PARSER, summary: 'words to exclude' },
+	{ fullName: 'ow', takes: 'number', min: 0, max: 1000, integer: true, versionProblem: mjAtLeast(7, '--ow'), source: SOURCES.PARSER, summary: '0–1000, V7+' },
+	{ fullName: 'no', takes: 'text', source: SOURCES.PARSER, summary: 'words to exclude' },
 	// PARSER style: "raw (V5.1+), cute/scenic/expressive/original (Niji)", 4a/4b/4c on V4.
 	{
-		name: 'style',
-		value: 'choice',
+		fullName: 'style',
+		takes: 'choice',
 		choices: ['raw', 'cute', 'scenic', 'expressive', 'original', '4a', '4b', '4c'],
 		source: SOURCES.PARSER,
 		summary: 'raw, cute, scenic, expressive, original, 4a–4c',
 	},
-	{ name: 'raw', value: 'none', versionProblem: mjOrNijiAtLeast(5.1, '--raw'), source: SOURCES.PARSER, summary: 'switch, V5.1+' },
-	{ name: 'turbo', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'fast', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'relax', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'draft', value: 'none', versionProblem: mjAtLeast(7, '--draft'), source: SOURCES.PARSER, summary: 'switch, V7+' },
-	{ name: 'stealth', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'public', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'tile', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'video', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'profile', aliases: ['p'], value: 'words', valueOptional: true, source: SOURCES.PARSER, summary: 'optional profile codes' },
+	{ fullName: 'raw', takes: 'none', versionProblem: mjOrNijiAtLeast(5.1, '--raw'), source: SOURCES.PARSER, summary: 'switch, V5.1+' },
+	{ fullName: 'turbo', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'fast', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'relax', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'draft', takes: 'none', versionProblem: mjAtLeast(7, '--draft'), source: SOURCES.PARSER, summary: 'switch, V7+' },
+	{ fullName: 'stealth', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'public', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'tile', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'video', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'profile', aliases: ['p'], takes: 'words', valueOptional: true, source: SOURCES.PARSER, summary: 'optional profile codes' },
 	// PARSER video parameters (docs.midjourney.com Video).
-	{ name: 'motion', value: 'choice', choices: ['low', 'high'], source: SOURCES.PARSER, summary: 'low or high' },
-	{ name: 'loop', value: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ name: 'end', value: 'url', source: SOURCES.PARSER, summary: 'an image URL' },
-	{ name: 'bs', value: 'number', min: 1, max: 4, integer: true, source: SOURCES.PARSER, summary: '1–4' },
-	{ name: 'exp', value: 'number', min: 0, max: 100, integer: true, versionProblem: mjAtLeast(7, '--exp'), source: SOURCES.PARSER, summary: '0–100, V7+' },
+	{ fullName: 'motion', takes: 'choice', choices: ['low', 'high'], source: SOURCES.PARSER, summary: 'low or high' },
+	{ fullName: 'loop', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
+	{ fullName: 'end', takes: 'url', source: SOURCES.PARSER, summary: 'an image URL' },
+	{ fullName: 'bs', takes: 'number', min: 1, max: 4, integer: true, source: SOURCES.PARSER, summary: '1–4' },
+	{ fullName: 'exp', takes: 'number', min: 0, max: 100, integer: true, versionProblem: mjAtLeast(7, '--exp'), source: SOURCES.PARSER, summary: '0–100, V7+' },
 	// V8_GUIDE: native 2K output on V8 and later; not in the parser's table.
-	{ name: 'hd', value: 'none', versionProblem: mjAtLeast(8, '--hd'), source: SOURCES.V8_GUIDE, summary: 'switch, V8+' },
+	{ fullName: 'hd', takes: 'none', versionProblem: mjAtLeast(8, '--hd'), source: SOURCES.V8_GUIDE, summary: 'switch, V8+' },
 ];
 
 function mjOrNijiAtLeast(least: number, what: string) {
@@ -187,7 +187,7 @@ function characterReferenceProblem(what: string) {
 
 const BY_NAME = new Map<string, ParameterRule>();
 for (const rule of PARAMETER_RULES) {
-	BY_NAME.set(rule.name, rule);
+	BY_NAME.set(rule.fullName, rule);
 	for (const alias of rule.aliases ?? []) BY_NAME.set(alias, rule);
 }
 

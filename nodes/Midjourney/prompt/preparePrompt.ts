@@ -52,6 +52,10 @@ interface PrepareInput {
 	niji?: boolean;
 	/** whether the operation shows the References field */
 	references?: boolean;
+	/** whether the operation shows the Prompt Parameters field (default true) */
+	parameters?: boolean;
+	/** what the operation sends as body fields (Animate's Motion): the text may not set them too */
+	bodyFlags?: FieldFlag[];
 }
 
 /** A field's flag that the prompt text also has: refused whatever the check mode, never sent twice. */
@@ -59,7 +63,7 @@ function fieldConflict(text: string, flags: FieldFlag[], itemIndex: number): Mid
 	const typed = readPrompt(text).parameters;
 	const model = (name?: string) => (name === 'niji' || name === 'version' ? 'model' : name);
 	for (const flag of flags) {
-		const clash = typed.find((parameter) => parameter.rule && model(parameter.rule.name) === model(flag.parameter));
+		const clash = typed.find((parameter) => parameter.rule && model(parameter.rule.fullName) === model(flag.parameter));
 		if (!clash) continue;
 		return new MidjourneyError(
 			'input',
@@ -77,13 +81,13 @@ function describeProblem(problem: PromptProblem): string {
 export async function preparePrompt(input: PrepareInput): Promise<PreparedPrompt> {
 	const { ctx, itemIndex, client, text } = input;
 	const mode = readChoice(ctx, 'promptCheck', itemIndex, { label: 'Prompt Check', choices: CHECK_MODES, fallback: 'refuse' });
-	const flags = readFieldFlags(ctx, itemIndex);
+	const flags = input.parameters === false ? [] : readFieldFlags(ctx, itemIndex);
 	const entries = input.references ? readReferenceEntries(ctx, itemIndex) : [];
 	const referenceFlags: FieldFlag[] = entries.flatMap((entry) => {
 		const { parameter, label } = REFERENCE_PARAMETERS[entry.kind];
 		return parameter ? [{ parameter, field: label, flag: `--${parameter} (${entry.source === 'url' ? entry.value : `binary ${entry.value}`})` }] : [];
 	});
-	const conflict = fieldConflict(text, [...flags, ...referenceFlags], itemIndex);
+	const conflict = fieldConflict(text, [...flags, ...referenceFlags, ...(input.bodyFlags ?? [])], itemIndex);
 	if (conflict) throw conflict;
 
 	// Checked with placeholder URLs first, so a refused prompt uploads nothing either.

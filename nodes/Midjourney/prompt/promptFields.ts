@@ -9,8 +9,6 @@ import { findRule } from './parameterRules';
  * to the prompt; the prompt check then reads the whole prompt.
  */
 
-const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '21:9'];
-
 /** A field's flag, with the field's name for messages. */
 export interface FieldFlag {
 	/** the parameter's full name (parameterRules), so a clash with the prompt text is found by meaning, not spelling */
@@ -75,9 +73,22 @@ export const promptParametersField: INodeProperties = {
 			name: 'aspectRatio',
 			type: 'options',
 			default: '1:1',
-			options: [...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })), { name: 'Custom', value: 'custom' }],
+			options: [
+				{ name: '1:1', value: '1:1' },
+				{ name: '16:9', value: '16:9' },
+				{ name: '2:3', value: '2:3' },
+				{ name: '21:9', value: '21:9' },
+				{ name: '3:2', value: '3:2' },
+				{ name: '3:4', value: '3:4' },
+				{ name: '4:3', value: '4:3' },
+				{ name: '4:5', value: '4:5' },
+				{ name: '5:4', value: '5:4' },
+				{ name: '9:16', value: '9:16' },
+				{ name: 'Custom', value: 'custom' },
+			],
 			description: 'Width to height (--ar). Choose Custom and fill Custom Aspect Ratio for any other.',
 		},
+		{ displayName: 'Chaos', name: 'chaos', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 0, description: 'How different the four pictures are (--c, 0–100)' },
 		{
 			displayName: 'Character Weight',
 			name: 'characterWeight',
@@ -86,7 +97,6 @@ export const promptParametersField: INodeProperties = {
 			default: 100,
 			description: 'How much of the Character Reference is kept (--cw): 0 the face only, 100 face, hair and clothes. V6 only.',
 		},
-		{ displayName: 'Chaos', name: 'chaos', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 0, description: 'How different the four pictures are (--c, 0–100)' },
 		{
 			displayName: 'Custom Aspect Ratio',
 			name: 'customAspectRatio',
@@ -114,7 +124,6 @@ export const promptParametersField: INodeProperties = {
 			default: 100,
 			description: 'How closely the Omni Reference is followed (--ow, 0–1000). V7 and later.',
 		},
-		{ displayName: 'Personalize', name: 'personalize', type: 'boolean', default: true, description: 'Whether to use your personalization profile (--p)' },
 		{
 			displayName: 'Personalization Codes',
 			name: 'personalizationCodes',
@@ -123,6 +132,7 @@ export const promptParametersField: INodeProperties = {
 			placeholder: 'abc123',
 			description: 'Profile or moodboard codes, separated by spaces (--p code)',
 		},
+		{ displayName: 'Personalize', name: 'personalize', type: 'boolean', default: true, description: 'Whether to use your personalization profile (--p)' },
 		{
 			displayName: 'Quality',
 			name: 'quality',
@@ -162,11 +172,11 @@ export const promptParametersField: INodeProperties = {
 			default: '',
 			options: [
 				{ name: 'Account Default', value: '' },
-				{ name: 'V8.1', value: '8.1' },
-				{ name: 'V7', value: '7' },
-				{ name: 'V6.1', value: '6.1' },
-				{ name: 'Niji 7', value: 'niji 7' },
 				{ name: 'Niji 6', value: 'niji 6' },
+				{ name: 'Niji 7', value: 'niji 7' },
+				{ name: 'V6.1', value: '6.1' },
+				{ name: 'V7', value: '7' },
+				{ name: 'V8.1 (Current)', value: '8.1' },
 			],
 			description: 'The model (--v, or --niji for the anime model)',
 		},
