@@ -386,8 +386,11 @@ async function personChoosesPicture(run: Run, expect: Expectations) {
 	const workflow = readWorkflow(file);
 	const started = Date.now();
 	const id = await startManualRun(n8n.base, n8n.cookie, { id: exampleWorkflowId(file), nodes: workflow.nodes });
-	const parked = await waitForExecution(n8n, id, PARKED_OR_ENDED, 90_000, 200);
-	if (!expect.that(parked.status === 'waiting' && parked.execution, `the execution did not wait for the form (status ${parked.status})`)) return;
+	// Parked with its data stored (the status can say "waiting" a moment before the data is there).
+	const atTheForm = (execution: StoredExecution) =>
+		ENDED(execution) || (execution.status === 'waiting' && execution.execution !== undefined && nodeOutput(execution.execution, 'Link for the reviewer').length > 0);
+	const parked = await waitForExecution(n8n, id, atTheForm, 90_000, 200);
+	if (!expect.that(parked.status === 'waiting' && parked.execution, `the execution did not wait for the form (status ${parked.status}, data ${parked.execution ? 'stored' : 'missing'})`)) return;
 	const imagined = nodeOutput(parked.execution!, 'Imagine four pictures')[0]?.json;
 	const grid = emulator.tasks.get(String(imagined?.taskId));
 	expect.that(grid?.status === 'SUCCESS' && grid.prompt.endsWith('--v 7 --ar 1:1'), `grid task ${imagined?.taskId}: ${grid?.status}, prompt ${grid?.prompt}`);
