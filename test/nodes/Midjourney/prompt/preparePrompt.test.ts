@@ -195,6 +195,27 @@ describe('References', () => {
 		expect(result.output('Imagine').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	it('one file used twice in one item (style and image prompt) is uploaded once', async () => {
+		const result = await imagine(
+			{
+				prompt: 'a poster',
+				waitForCompletion: false,
+				references: {
+					reference: [
+						{ kind: 'image', source: 'binary', binaryPropertyName: 'style' },
+						{ kind: 'style', source: 'binary', binaryPropertyName: 'style' },
+					],
+				},
+			},
+			[items()[0]],
+		);
+		expect(result.error).toBeUndefined();
+		expect(uploads()).toHaveLength(1);
+		const url = submittedPrompts()[0].split(' ')[0];
+		expect(submittedPrompts()).toEqual([`${url} a poster --sref ${url}`]);
+		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/attachments\//);
+	});
+
 	it('a refused prompt uploads nothing', async () => {
 		const result = await imagine({ prompt: 'a product shot', references, promptParameters: { version: '6.1' } }, items());
 		expect(result.error?.message).toBe('The prompt of item 0 was refused before sending: --oref needs V7 or later, not V6.1');
