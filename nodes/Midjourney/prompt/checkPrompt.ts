@@ -148,13 +148,13 @@ function versionOf(parameters: PromptParameter[], options: CheckOptions): ModelV
 	return version;
 }
 
-const describe = (parameter: PromptParameter) => `--${parameter.name}`;
+const dashed = (parameter: PromptParameter) => `--${parameter.name}`;
 
 /** The value problem of one known parameter, if any. */
 function valueProblem(parameter: PromptParameter, rule: ParameterRule): PromptProblem | undefined {
 	const flag = `\`${parameter.typed}\``;
 	const words = parameter.words;
-	const name = describe(parameter);
+	const name = dashed(parameter);
 	const problem = (message: string, fix: string) => ({ flag: parameter.typed, message, fix });
 	if (words.length === 0) {
 		if (rule.takes === 'none' || rule.valueOptional) return undefined;
@@ -237,7 +237,7 @@ function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptPro
 	if (new Set(speeds.map((parameter) => parameter.rule!.fullName)).size > 1) {
 		problems.push({
 			flag: speeds.map((parameter) => parameter.typed).join(' '),
-			message: `${speeds.map(describe).join(' and ')} are different speeds`,
+			message: `${speeds.map(dashed).join(' and ')} are different speeds`,
 			fix: 'Keep one speed (or set it with the Speed option).',
 		});
 	}
