@@ -54,7 +54,7 @@ export function readPrompt(prompt: string): ReadPrompt {
 	const text: string[] = [];
 	let current: PromptParameter | undefined;
 	let leading = true;
-	for (const word of words) {
+	for (const [position, word] of words.entries()) {
 		if (leading && URL.test(word)) {
 			result.imagePrompts.push(word);
 			continue;
@@ -69,7 +69,7 @@ export function readPrompt(prompt: string): ReadPrompt {
 			continue;
 		}
 		const singleDash = SINGLE_DASH.exec(word);
-		if (singleDash && looksLikeParameter(singleDash[1])) {
+		if (singleDash && looksLikeParameter(singleDash[1], words[position + 1])) {
 			result.problems.push({
 				flag: word,
 				message: `\`${word}\` has one dash`,
@@ -87,9 +87,13 @@ export function readPrompt(prompt: string): ReadPrompt {
 	return result;
 }
 
-/** A one-dash word is a typo for a parameter when it names one (-ar, -stylize), not when it is a word (-ish). */
-function looksLikeParameter(name: string): boolean {
-	return name.length >= 2 && findRule(name) !== undefined;
+/**
+ * A one-dash word is a typo for a parameter when it names one (-ar, -stylize), not when it is
+ * a word (-ish); a one-letter name (-v, -s) only when a number follows it (-v 6.1).
+ */
+function looksLikeParameter(name: string, next: string | undefined): boolean {
+	if (findRule(name) === undefined) return false;
+	return name.length >= 2 || (next !== undefined && /^[\d.:]+$/.test(next));
 }
 
 /** `--ar16:9`, `--v6.1`, `--s250`: a known name with its value glued on. */
