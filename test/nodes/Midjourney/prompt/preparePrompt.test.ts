@@ -8,6 +8,7 @@ import { request } from 'undici';
 
 import { encodePng } from '../../../../nodes/Midjourney/images/png';
 import { chain, itemWithFiles, midjourneyNode, runWorkflow } from '../../../harness';
+import { WaitingExecutions } from '../../../harness/waiting';
 import { FAST, SECRET_KEY, useEmulator } from '../emulatorSetup';
 
 const emu = useEmulator({ taskDurationMs: 150 });
@@ -90,6 +91,21 @@ describe('Prompt Check: Warn and Off', () => {
 		expect(result.error).toBeUndefined();
 		expect(submittedPrompts()).toEqual([prompt]);
 		expect(result.output('Imagine')[0].json).not.toHaveProperty('promptWarnings');
+	});
+
+	it('Warn keeps its warnings through a Callback park and resume', async () => {
+		const waiting = new WaitingExecutions();
+		await waiting.start();
+		try {
+			const workflow = chain(midjourneyNode('Imagine', { operation: 'imagine', prompt, promptCheck: 'warn', options: { ...FAST, waitMode: 'callback' } }));
+			const parked = await waiting.run(workflow, { credentials: emu.credentials() });
+			expect(parked.run.status).toBe('waiting');
+			const resumed = await waiting.ended(parked.executionId);
+			const [item] = resumed.output('Imagine');
+			expect(item.json).toMatchObject({ status: 'SUCCESS', promptWarnings: ['--hd needs V8 or later, not V7. Choose a version that takes it, or remove it.'] });
+		} finally {
+			await waiting.close();
+		}
 	});
 
 	it('an unknown mode is refused', async () => {
