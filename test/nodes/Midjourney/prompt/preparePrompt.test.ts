@@ -94,6 +94,8 @@ describe('Prompt Check: Warn and Off', () => {
 	});
 
 	it('Warn keeps its warnings through a Callback park and resume', async () => {
+		// Long enough for the park to be stored before the task ends, however busy the machine.
+		emu.emulator.setOptions({ taskDurationMs: 2000 });
 		const waiting = new WaitingExecutions();
 		await waiting.start();
 		try {
