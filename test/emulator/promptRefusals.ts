@@ -1,6 +1,8 @@
 /**
  * What Midjourney refuses in a prompt, as the emulator plays it: the job is
- * submitted (and charged) and then ends in FAILURE with "Invalid parameter".
+ * submitted (and charged) and then ends in FAILURE with "Invalid parameter, …",
+ * the reference server's `task.Fail($"{title}, {desc}")` of Discord's error embed
+ * (src/Midjourney.Services/DiscordWebSocketService.cs, its `errorTitles`).
  * Written from the reference server's side, independently of the node's
  * check: the parameter names and ranges of trueai-org/midjourney-proxy
  * src/Midjourney.Base/Utils/MjPromptParser.cs (`ParamDefinitions`, `AliasMap`),
@@ -49,24 +51,24 @@ export function promptRefusal(prompt: string): string | undefined {
 		if (name === 'version' && value) version = Number(value);
 	}
 	const unknown = params.filter((param) => !KNOWN.has(param.name));
-	if (unknown.length > 0) return `Invalid parameter: Unrecognized parameter(s): ${unknown.map((param) => `\`${param.typed}\``).join(', ')}`;
+	if (unknown.length > 0) return `Invalid parameter, Unrecognized parameter(s): ${unknown.map((param) => `\`${param.typed}\``).join(', ')}`;
 	for (const param of params) {
 		const range = RANGES[param.name];
 		if (range && param.value !== undefined) {
 			const number = Number(param.value);
 			if (!Number.isFinite(number) || number < range[0] || number > range[1]) {
-				return `Invalid parameter: Parameter --${param.name} must be between ${range[0]} and ${range[1]} (got ${param.value})`;
+				return `Invalid parameter, Parameter --${param.name} must be between ${range[0]} and ${range[1]} (got ${param.value})`;
 			}
 		}
 		if (param.name === 'aspect' && !/^\d+:\d+$/.test(param.value ?? '')) {
-			return `Invalid parameter: Invalid aspect ratio ${param.value ?? ''}`.trimEnd();
+			return `Invalid parameter, Invalid aspect ratio ${param.value ?? ''}`.trimEnd();
 		}
 		// cref: "V6, Niji 6" (ParamDefinitions); the default model is V7 or later.
 		if (param.name === 'cref' && !(version !== undefined && version >= 6 && version < 7) && !/--niji\s+6\b/.test(prompt)) {
-			return 'Invalid parameter: --cref is not compatible with this model version, use --oref';
+			return 'Invalid parameter, --cref is not compatible with this model version, use --oref';
 		}
 		if (param.name === 'oref' && version !== undefined && version < 7) {
-			return `Invalid parameter: --oref needs version 7 or later (got ${version})`;
+			return `Invalid parameter, --oref needs version 7 or later (got ${version})`;
 		}
 	}
 	return undefined;

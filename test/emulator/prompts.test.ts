@@ -25,7 +25,7 @@ describe('prompt refusals', () => {
 		const id = String(json.result);
 		expect(contract.emu.requests.filter((entry) => entry.createdTaskId === id)).toHaveLength(1);
 		const { task } = await waitTask(id);
-		expect(task).toMatchObject({ status: 'FAILURE', failReason: `Invalid parameter: ${reason}` });
+		expect(task).toMatchObject({ status: 'FAILURE', failReason: `Invalid parameter, ${reason}` });
 	});
 
 	it.each([
@@ -41,7 +41,7 @@ describe('prompt refusals', () => {
 		const image = `data:image/png;base64,${encodePng({ width: 4, height: 4, data: Buffer.alloc(64, 90) }).toString('base64')}`;
 		const { json } = await post('/mj/submit/edits', { image, prompt: 'a bottle --foo' });
 		expect(json.code).toBe(1);
-		expect((await waitTask(String(json.result))).task.failReason).toBe('Invalid parameter: Unrecognized parameter(s): `--foo`');
+		expect((await waitTask(String(json.result))).task.failReason).toBe('Invalid parameter, Unrecognized parameter(s): `--foo`');
 	});
 });
 

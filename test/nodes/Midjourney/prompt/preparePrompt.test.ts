@@ -41,7 +41,7 @@ describe('Prompt Check: Refuse (the default)', () => {
 		const raw = await imagine({ prompt, promptCheck: 'off' });
 		expect(emu.emulator.createdTaskIds()).toHaveLength(1);
 		expect(submits()).toHaveLength(1);
-		expect(raw.error?.message).toMatch(/^Midjourney task \d+ failed: Invalid parameter: /);
+		expect(raw.error?.message).toMatch(/^Midjourney task \d+ failed: Invalid parameter, /);
 		expect(JSON.stringify(raw.error)).not.toContain(SECRET_KEY);
 	});
 
