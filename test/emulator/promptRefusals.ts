@@ -26,7 +26,7 @@ const RANGES: Record<string, [number, number]> = {
 	sv: [1, 7],
 };
 
-const ALIASES: Record<string, string> = { v: 'version', ar: 'aspect', c: 'chaos', s: 'stylize', w: 'weird', q: 'quality', r: 'repeat', p: 'profile' };
+const ALIASES: Record<string, string> = { v: 'version', ar: 'aspect', c: 'chaos', s: 'stylize', w: 'weird', q: 'quality', r: 'repeat', p: 'profile', personalize: 'profile' };
 
 /** ParamDefinitions' keys, V8's --hd, and --zoom of Custom Zoom. */
 const KNOWN = new Set([

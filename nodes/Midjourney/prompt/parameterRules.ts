@@ -157,7 +157,8 @@ export const PARAMETER_RULES: ParameterRule[] = [
 	{ fullName: 'public', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'tile', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'video', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ fullName: 'profile', aliases: ['p'], takes: 'words', valueOptional: true, source: SOURCES.PARSER, summary: 'optional profile codes' },
+	// PARSER profile / p; MJ_DOCS also spells it --personalize.
+	{ fullName: 'profile', aliases: ['p', 'personalize'], takes: 'words', valueOptional: true, source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`, summary: 'optional profile codes' },
 	// PARSER video parameters (docs.midjourney.com Video).
 	{ fullName: 'motion', takes: 'choice', choices: ['low', 'high'], source: SOURCES.PARSER, summary: 'low or high' },
 	{ fullName: 'loop', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },

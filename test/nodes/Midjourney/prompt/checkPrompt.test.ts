@@ -37,6 +37,7 @@ const VALID: string[] = [
 	'a cat in a garden --p',
 	'a cat in a garden --p abc123 def456',
 	'a cat in a garden --profile abc123',
+	'a cat in a garden --personalize',
 	'seamless floral wallpaper --tile',
 	'a lighthouse at dawn --draft --v 7',
 	'a lighthouse at dawn --exp 25 --v 7',
