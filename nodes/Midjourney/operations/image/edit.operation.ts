@@ -1,8 +1,8 @@
 import { MidjourneyError } from '../../model/errors';
 import { preparePrompt, promptFields, withPromptWarnings } from '../../prompt/preparePrompt';
 import { imageSourceFields, readImageUrlOrDataUri } from '../shared/imageSource';
-import { readRequiredText, readText } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readRequiredText, readText } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 /** Mode → submit endpoint: the editor, or trueai's retexture beside it (same body). */

@@ -4,10 +4,10 @@ import { toImageReference } from '../../images/inputChecks';
 import { MidjourneyError } from '../../model/errors';
 import { preparePrompt, promptCheckField, withPromptWarnings } from '../../prompt/preparePrompt';
 import { readImageUrlOrDataUri, imageSourceFields } from '../shared/imageSource';
-import { textValue } from '../shared/parameters';
+import { textValue } from '../../parameters/readers';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
-import { commonSubmitFields } from '../shared/settings';
+import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
 
