@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
-import { readChoice } from '../operations/shared/parameters';
+import { readChoice } from '../parameters/readers';
 import type { SubmittedTask } from '../model/task';
 import type { MidjourneyClient } from '../transport/client';
 import { checkPrompt, readPrompt, type PromptProblem } from './checkPrompt';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { textValue } from '../operations/shared/parameters';
+import { textValue } from '../parameters/readers';
 import { findRule } from './parameterRules';
 
 /**

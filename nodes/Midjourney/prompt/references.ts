@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { MidjourneyError } from '../model/errors';
 import { binaryPropertyToDataUri } from '../operations/shared/imageSource';
-import { textValue } from '../operations/shared/parameters';
+import { textValue } from '../parameters/readers';
 import type { MidjourneyClient } from '../transport/client';
 
 /**
