@@ -388,7 +388,9 @@ async function personChoosesPicture(run: Run, expect: Expectations) {
 	const id = await startManualRun(n8n.base, n8n.cookie, { id: exampleWorkflowId(file), nodes: workflow.nodes });
 	// Parked with its data stored (the status can say "waiting" a moment before the data is there).
 	const atTheForm = (execution: StoredExecution) =>
-		ENDED(execution) || (execution.status === 'waiting' && execution.execution !== undefined && nodeOutput(execution.execution, 'Link for the reviewer').length > 0);
+		execution.status === 'waiting'
+			? execution.execution !== undefined && nodeOutput(execution.execution, 'Link for the reviewer').length > 0
+			: ENDED(execution);
 	const parked = await waitForExecution(n8n, id, atTheForm, 90_000, 200);
 	if (!expect.that(parked.status === 'waiting' && parked.execution, `the execution did not wait for the form (status ${parked.status}, data ${parked.execution ? 'stored' : 'missing'})`)) return;
 	const imagined = nodeOutput(parked.execution!, 'Imagine four pictures')[0]?.json;
