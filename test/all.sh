@@ -26,9 +26,12 @@ status=$?
 
 # The newest installable 2.x, looked up once for every layer (test/e2e/newestN8n.ts prints the
 # pin whenever the look-up fails; the answer is kept a day in .cache/n8n2-newest.json).
-MJ_N8N2_VERSION="$(npx ts-node --transpile-only --prefer-ts-exts test/e2e/newestN8n.ts)" || status=1
-export MJ_N8N2_VERSION
-N8N_VERSIONS=(1.123.81 "$MJ_N8N2_VERSION")
+# Only when a real-n8n layer runs: the fast layers (jest and the scan) need no n8n.
+if [[ "${MJ_SKIP_E2E:-}" != 1 || "${MJ_SKIP_UI:-}" != 1 || "${MJ_SKIP_QUEUE:-}" != 1 ]]; then
+	MJ_N8N2_VERSION="$(npx ts-node --transpile-only --prefer-ts-exts test/e2e/newestN8n.ts)" || status=1
+	export MJ_N8N2_VERSION
+fi
+N8N_VERSIONS=(1.123.81 "${MJ_N8N2_VERSION:-}")
 
 if [[ "${MJ_SKIP_E2E:-}" != 1 ]]; then
 	for version in "${N8N_VERSIONS[@]}"; do
