@@ -13,7 +13,7 @@ interface VersionDependent {
 	/** one button of each kind, as a server sends it, to recognise what the user typed */
 	buttons: MjButton[];
 	offeredOn: string;
-	offeredBy: (version: number, niji: boolean) => boolean;
+	offeredBy: (version: number) => boolean;
 	/** the prompt flag that brings them back */
 	pin: string;
 	/** what a V8 user does instead */
@@ -89,7 +89,7 @@ export function versionLacksButton(task: MjTask, wanted: string): { lacks: strin
 		const known = findButton(entry.buttons, wanted);
 		if (!known) continue;
 		const version = promptVersion(task);
-		if (version && entry.offeredBy(version.number, version.niji)) return undefined;
+		if (version && entry.offeredBy(version.number)) return undefined;
 		const whose = version
 			? `${version.name} tasks offer`
 			: "This task's Midjourney version (its prompt has no --v, so the account's default: V8.1 on Midjourney today) offers";
