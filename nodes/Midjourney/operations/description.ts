@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import { optionsCollection, waitForCompletionField } from './shared/options.description';
+import { optionsCollection, waitForCompletionField } from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one
