@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { redactSecret } from '../model/redaction';
 import { SUBMIT_CODE, createsTask } from '../model/submitCodes';
-import { isTaskIdToken, type MjTask, type SubmittedTask } from '../model/task';
+import { isTaskIdToken, normaliseTask, type MjTask, type SubmittedTask } from '../model/task';
 import { backoffDelay, parseRetryAfter, type BackoffPolicy } from './backoff';
 import { parseJsonKeepingIds } from './jsonBody';
 
@@ -315,7 +315,7 @@ export class MidjourneyClient {
 			const list = await this.listByCondition(ids, deadline);
 			if (list) {
 				for (const task of list) {
-					if (task && task.id !== undefined && task.id !== null) found.set(String(task.id), task);
+					if (asObject(task) && task.id !== undefined && task.id !== null) found.set(String(task.id), normaliseTask(task));
 				}
 				return found;
 			}
@@ -376,7 +376,7 @@ export class MidjourneyClient {
 		if (!task || task.id === undefined) {
 			throw new MidjourneyError('badResponse', `Fetching task ${id}: the answer was not a task`, { httpCode: status });
 		}
-		return task as MjTask;
+		return normaliseTask(task as MjTask);
 	}
 
 	private checkCommonFaults(what: string, response: RawResponse, json: unknown, malformed: boolean): void {

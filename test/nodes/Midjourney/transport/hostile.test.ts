@@ -340,3 +340,35 @@ describe('answers read faithfully', () => {
 		expect(PNG_BYTES.subarray(1, 4).toString('latin1')).toBe('PNG');
 	});
 });
+
+describe('odd values from a server are normalised before they are used or redacted', () => {
+	it('a status and progress sent as JSON numbers: the timeout error names the task, its status and progress', async () => {
+		await warmUp();
+		const TASK = '1700000000000042';
+		const server = await startRawAnswers((req) =>
+			req.url.includes('/submit/')
+				? { body: `{"code":1,"description":"ok","result":"${TASK}"}` }
+				: req.url.includes('list-by-condition')
+					? { body: `[{"id":"${TASK}","status":3,"progress":45}]` }
+					: { body: `{"id":"${TASK}","status":3,"progress":45}` },
+		);
+		try {
+			const run = await runNode(imagine({ timeout: 2 }), server.url);
+			expect(run.items).toHaveLength(1);
+			const text = errorText(run.items[0]);
+			expect(text).not.toMatch(/is not a function/);
+			expect(text).toMatch(new RegExp(`Task ${TASK} did not finish within 2 s \\(last status 3, 45%\\)`));
+			expect(run.items[0].json.taskId).toBe(TASK);
+			expect(run.items[0].json.status).toBe('3');
+			expect(run.items[0].json.progress).toBe('45%');
+			// Without Continue On Fail the same error stops the node (this is where the redaction broke).
+			const stopped = await runWorkflow(chain(midjourneyNode('Midjourney', imagine({ timeout: 2 }))), {
+				credentials: { cometApi: { apiKey: KEY, baseUrl: server.url, authStyle: 'bearer' } },
+			});
+			const error = stopped.error as { message?: string; description?: string } | undefined;
+			expect(`${error?.message} ${error?.description}`).toMatch(new RegExp(`Task ${TASK} did not finish.*last status 3, 45%.*Task ID ${TASK}`, 's'));
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+});
