@@ -31,8 +31,9 @@ describe('normaliseTask', () => {
 		const task = { id: '1', status: 'SUCCESS' };
 		expect(normaliseTask(task)).toBe(task);
 		expect(normaliseTask({ id: '1', status: 'failed', failReason: 'x' })).toEqual({ id: '1', status: 'FAILURE', failReason: 'x' });
+		// A number is not the task's text: it is made text (issue 20), never passed on as it came.
 		const numeric = { id: '1', status: 3 as unknown as string };
-		expect(normaliseTask(numeric)).toBe(numeric);
+		expect(normaliseTask(numeric)).toEqual({ id: '1', status: '3' });
 	});
 });
 
