@@ -52,6 +52,7 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 		waitMode: 'poll',
 		pollIntervalMs: 0,
 		timeoutMs: 0,
+		callbackWaitLimitMs: 0,
 		initialDelayMs: 0,
 		onTimeout: 'fail',
 		downloadImage: filters.downloadImage,

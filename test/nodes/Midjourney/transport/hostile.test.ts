@@ -372,3 +372,30 @@ describe('odd values from a server are normalised before they are used or redact
 		}
 	}, CASE_TIMEOUT);
 });
+
+describe('requests are bounded by the user’s Timeout where it is shorter than the cap', () => {
+	it('a submit that never answers ends at about a 3 s Timeout (not the 60 s cap), reported as "a task may have been created"', async () => {
+		await warmUp();
+		const server = await startSilent();
+		try {
+			const run = await runNode(imagine({ timeout: 3 }), server.url);
+			expect(errorText(run.items[0])).toMatch(/no clear answer.*may have been created/s);
+			expect(run.elapsedMs).toBeLessThan(3000 + 3000);
+			expect(server.received.filter((request) => request.url.includes('/submit/'))).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	it('a Fetch that waits, against a server that never answers, ends at about its 3 s Timeout (not after 121 s)', async () => {
+		await warmUp();
+		const server = await startSilent();
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: '1700000000000001', waitForCompletion: true, options: { timeout: 3 } }, server.url);
+			expect(errorText(run.items[0])).toMatch(/no answer in time|could not be reached/);
+			expect(run.elapsedMs).toBeLessThan(3000 + 3000);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+});
