@@ -1,9 +1,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from '../waiting/callbackPark';
-import { isFinalStatus, normaliseTask, submittedTaskSnapshot, type MjTask } from '../model/task';
+import { isFinalStatus, submittedTaskSnapshot, type MjTask } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from './apiSession';
+import { callbackTask, callbackTaskId } from './callbackBody';
 import { collectOutput } from './collectOutput';
 import type { ItemResult } from './itemResult';
 import { outcomeToResult } from './submitBatch';
@@ -85,8 +86,8 @@ function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): 
 }
 
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const body = normaliseTask((this.getBodyData() ?? {}) as MjTask);
-	const taskId = body.id === undefined || body.id === null ? '' : String(body.id);
+	const body = callbackTask(this);
+	const taskId = callbackTaskId(body);
 	const batch = parkedBatchOf(this);
 	const watched = batch ? watchedTaskIds(batch) : [];
 	if (!batch || !watched.includes(taskId)) {
