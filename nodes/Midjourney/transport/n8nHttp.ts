@@ -46,6 +46,8 @@ export function networkErrorCode(error: unknown): string | undefined {
 
 /** Longest one request to the API may take, redirects included (Fetch: per attempt). */
 export const API_REQUEST_CAP_MS = 60_000;
+/** Largest API answer read: a list of 100 tasks is well under 1 MB. */
+export const API_ANSWER_MAX_BYTES = 16 * 1048576;
 /** Redirects followed at most, per request. */
 const MAX_REDIRECTS = 5;
 
@@ -68,6 +70,8 @@ export interface HttpCall {
 	deadline?: number;
 	/** default: the body as bytes */
 	encoding?: 'arraybuffer' | 'stream';
+	/** most bytes the body may have: a larger one is cut off and refused (never stored, never retried) */
+	maxBytes: number;
 }
 
 export interface HttpAnswer {
@@ -77,6 +81,8 @@ export interface HttpAnswer {
 	body: unknown;
 	/** where the answer came from, after redirects */
 	url: string;
+	/** whether the deadline cut the request off (for a stream: while it was read) */
+	timedOut(): boolean;
 }
 
 interface HelperResponse {
@@ -94,19 +100,28 @@ interface HelperResponse {
 export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<HttpAnswer> {
 	const cancel = cancelSignalOf(ctx);
 	const deadline = startDeadline(Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()), cancel);
+	const timedOut = () => deadline.expired;
 	let keepWatching = false;
 	try {
 		let { url, method, body, credentials } = call;
 		for (let hop = 0; ; hop++) {
-			const response = await sendOnce(ctx, { method, url, body, credentials, encoding: call.encoding }, deadline);
+			// Always a stream: the body is counted as it arrives, so a huge one is never held whole.
+			const response = await sendOnce(ctx, { method, url, body, credentials }, deadline);
 			const location = response.statusCode >= 300 && response.statusCode < 400 ? response.headers?.location : undefined;
 			if (typeof location !== 'string' || location === '') {
-				// A stream is read later: the deadline keeps watching until it closes.
-				if (isStream(response.body)) {
+				const headers = response.headers ?? {};
+				const answer = { statusCode: response.statusCode, headers, url, timedOut };
+				if (!isStream(response.body)) return { ...answer, body: response.body };
+				const stream = response.body;
+				refuseDeclaredSize(stream, headers, call.maxBytes, url);
+				if (call.encoding === 'stream') {
+					// Read later: the deadline keeps watching until it closes.
 					keepWatching = true;
-					response.body.once('close', () => deadline.end());
+					stream.once('close', () => deadline.end());
+					limitStream(stream, call.maxBytes, url);
+					return { ...answer, body: stream };
 				}
-				return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body, url };
+				return { ...answer, body: await readWhole(stream, call.maxBytes, url, deadline, cancel) };
 			}
 			if (isStream(response.body)) response.body.destroy();
 			const from = new URL(url);
@@ -132,9 +147,60 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 	}
 }
 
+/** The error of a body above `maxBytes`. */
+export function tooLarge(url: string, maxBytes: number): MidjourneyError {
+	return new MidjourneyError('tooLarge', `The answer of ${displayUrl(new URL(url))} is larger than ${Math.round(maxBytes / 1048576)} MB`, {
+		description: `Nothing of it was kept. No Midjourney answer or file is that large: check the URL, or the Base URL in the CometAPI credential.`,
+	});
+}
+
+/** A Content-Length above the limit: refused before a byte is read. */
+function refuseDeclaredSize(stream: Stream, headers: Record<string, unknown>, maxBytes: number, url: string): void {
+	const declared = Number(headers['content-length']);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		stream.destroy();
+		throw tooLarge(url, maxBytes);
+	}
+}
+
+/**
+ * Counts a stream's bytes as its consumer reads them and cuts it off above
+ * the limit. The listener is added paused, so no chunk flows before the
+ * consumer (peekStream, n8n's binary data store) reads.
+ */
+function limitStream(stream: Stream, maxBytes: number, url: string): void {
+	let length = 0;
+	stream.on('data', (chunk: { length: number }) => {
+		length += chunk.length;
+		if (length > maxBytes) stream.destroy(tooLarge(url, maxBytes));
+	});
+	stream.pause();
+}
+
+/** The whole body as bytes, refused above the limit; a deadline or a cancel that cuts it off says so. */
+async function readWhole(stream: Stream, maxBytes: number, url: string, deadline: Deadline, cancel?: AbortSignal): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	const read = await settle(async () => {
+		for await (const chunk of stream as unknown as AsyncIterable<Buffer>) {
+			length += chunk.length;
+			if (length > maxBytes) {
+				stream.destroy();
+				throw tooLarge(url, maxBytes);
+			}
+			chunks.push(chunk);
+		}
+	});
+	if (read.ok) return Buffer.concat(chunks);
+	if (read.error instanceof MidjourneyError) throw read.error;
+	if (cancel?.aborted) throw new NetworkError('ERR_CANCELED', false, true);
+	if (deadline.expired) throw new NetworkError('DEADLINE', false);
+	throw new NetworkError(networkErrorCode(read.error) ?? 'ECONNRESET', false);
+}
+
 async function sendOnce(
 	ctx: RequestContext,
-	call: Pick<HttpCall, 'method' | 'url' | 'body' | 'credentials' | 'encoding'>,
+	call: Pick<HttpCall, 'method' | 'url' | 'body' | 'credentials'>,
 	deadline: Deadline,
 ): Promise<HelperResponse> {
 	const options: IHttpRequestOptions = {
@@ -142,7 +208,7 @@ async function sendOnce(
 		url: call.url,
 		body: call.body,
 		json: call.body !== undefined,
-		encoding: call.encoding ?? 'arraybuffer',
+		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
@@ -195,7 +261,14 @@ function redirectRefused(from: URL, to: URL): MidjourneyError {
 	);
 }
 
-function isStream(value: unknown): value is { destroy(): void; once(event: string, listener: () => void): unknown } {
+interface Stream {
+	destroy(error?: Error): void;
+	once(event: string, listener: () => void): unknown;
+	on(event: 'data', listener: (chunk: { length: number }) => void): unknown;
+	pause(): unknown;
+}
+
+function isStream(value: unknown): value is Stream {
 	return !!value && typeof (value as { pipe?: unknown }).pipe === 'function' && typeof (value as { destroy?: unknown }).destroy === 'function';
 }
 
@@ -209,6 +282,7 @@ export function createN8nSender(ctx: RequestContext, baseUrl: string): RequestSe
 			body: request.body,
 			credentials: true,
 			capMs: API_REQUEST_CAP_MS,
+			maxBytes: API_ANSWER_MAX_BYTES,
 			deadline: request.deadline,
 		});
 		// Text, not parsed: the client reads long numeric ids without losing digits.

@@ -185,7 +185,7 @@ describe('every wait ends on time', () => {
 			async execute(this: IExecuteFunctions) {
 				const started = Date.now();
 				try {
-					await sendRequest(this, { method: 'GET', url, capMs, credentials: false });
+					await sendRequest(this, { method: 'GET', url, capMs, credentials: false, maxBytes: 1048576 });
 					return [[{ json: { outcome: 'answered', elapsedMs: Date.now() - started } }]];
 				} catch (error) {
 					const code = error instanceof NetworkError ? error.code : String(error);
@@ -396,6 +396,101 @@ describe('requests are bounded by the user’s Timeout where it is shorter than 
 			expect(run.elapsedMs).toBeLessThan(3000 + 3000);
 		} finally {
 			await server.close();
+		}
+	}, CASE_TIMEOUT);
+});
+
+describe('downloads and API answers are bounded: count, size, scheme, time', () => {
+	const TASK = '1700000000000077';
+	const videoTask = (videoUrls: string[]) =>
+		JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: videoUrls.map((url) => ({ url })) });
+	const fetchVideos = (baseUrl: string) => runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, baseUrl);
+
+	it('a task listing 50 videos: refused with the count, not one of them fetched', async () => {
+		await warmUp();
+		let own = '';
+		// The video URLs point at the server itself.
+		const server = await startRawAnswers((req) =>
+			req.url.includes('/mj/task/') ? { body: videoTask(Array.from({ length: 50 }, (_, index) => `${own}/v${index}.mp4`)) } : { body: '' },
+		);
+		own = server.url;
+		try {
+			const run = await fetchVideos(server.url);
+			expect(errorText(run.items[0])).toMatch(/lists 50 videos, more than the 4 a video task makes/);
+			expect(server.received.filter((request) => request.url.endsWith('.mp4'))).toHaveLength(0);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	for (const url of ['data:video/mp4;base64,AAAAGGZ0eXBpc29t', 'ftp://127.0.0.1/video.mp4', 'file:///etc/passwd']) {
+		it(`a video URL ${url.slice(0, 12)}…: refused by its scheme, nothing fetched`, async () => {
+			await warmUp();
+			const server = await startRawAnswers(() => ({ body: videoTask([url]) }));
+			try {
+				const run = await fetchVideos(server.url);
+				expect(errorText(run.items[0])).toMatch(/the URL is not http\(s\)/);
+				expect(run.items[0].binary).toBeUndefined();
+				expect(server.received.filter((request) => !request.url.includes('/mj/task/'))).toHaveLength(0);
+			} finally {
+				await server.close();
+			}
+		}, CASE_TIMEOUT);
+	}
+
+	it('a 17 MB answer that is not JSON to a Fetch is cut off at 16 MB and read once, not five times', async () => {
+		await warmUp();
+		const huge = 'x'.repeat(17 * 1048576);
+		const server = await startRawAnswers(() => ({ body: huge, type: 'text/html' }));
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: TASK }, server.url);
+			expect(errorText(run.items[0])).toMatch(/larger than 16 MB/);
+			expect(server.received).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	/** A probe node that reads one streamed body through the node's sender, with a small size limit and cap. */
+	function streamProbe(url: string, maxBytes: number, capMs: number): INodeType {
+		return {
+			description: { displayName: 'Probe', name: 'probe', group: ['transform'], version: 1, description: '', defaults: { name: 'Probe' }, inputs: ['main'], outputs: ['main'], properties: [] },
+			async execute(this: IExecuteFunctions) {
+				const answer = await sendRequest(this, { method: 'GET', url, capMs, credentials: false, maxBytes, encoding: 'stream' });
+				let read = 0;
+				let outcome = 'ended';
+				try {
+					for await (const chunk of answer.body as AsyncIterable<Buffer>) read += chunk.length;
+				} catch (error) {
+					outcome = (error as Error).message;
+				}
+				return [[{ json: { outcome, read, timedOut: answer.timedOut() } }]];
+			},
+		} as unknown as INodeType;
+	}
+
+	it('an endless streamed body (a video) is cut off at its size limit, and a deadline says it timed out', async () => {
+		await warmUp();
+		const endless = await startServer('127.0.0.1', (_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4' });
+			const chunk = Buffer.alloc(64 * 1024, 1);
+			const pump = setInterval(() => res.write(chunk), 5);
+			res.on('close', () => clearInterval(pump));
+		});
+		try {
+			const sized = await runWorkflow(chain({ name: 'Probe', type: 'test.probe', parameters: {} }), {
+				nodeTypes: { 'test.probe': streamProbe(`${endless.url}/v.mp4`, 1048576, 20_000) },
+			});
+			const [cut] = sized.output('Probe');
+			expect(cut.json.outcome).toMatch(/larger than 1 MB/);
+			expect(cut.json.read).toBeLessThanOrEqual(1048576 + 64 * 1024);
+			expect(cut.json.timedOut).toBe(false);
+			const slow = await runWorkflow(chain({ name: 'Probe', type: 'test.probe', parameters: {} }), {
+				nodeTypes: { 'test.probe': streamProbe(`${endless.url}/v.mp4`, 1024 * 1048576, 1000) },
+			});
+			expect(slow.output('Probe')[0].json.timedOut).toBe(true);
+		} finally {
+			await endless.close();
 		}
 	}, CASE_TIMEOUT);
 });
