@@ -95,6 +95,9 @@ async function videoBinary(
 	const { stream, contentType, timedOut } = await downloadStream(ctx, url, baseUrl, what);
 	const stored = await settle(async () => {
 		const head = await peekStream(stream, MP4_HEADER_BYTES);
+		// Refused while peeking (the key in the first bytes, too large): the stream is closed with why.
+		const refused = (stream as { errored?: unknown }).errored;
+		if (refused) throw refused;
 		if (!isMp4(head)) {
 			throw new MidjourneyError('badResponse', `Downloading ${what}: the file is not an mp4 video`, {
 				description: `${url} answered ${contentType ?? 'no content type'}, starting "${head.toString('latin1').replace(/[^ -~]/g, '.').slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,

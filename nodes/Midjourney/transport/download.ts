@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { detectImageType } from '../images/format';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { NetworkError } from './client';
-import { sendRequest, type RequestContext } from './n8nHttp';
+import { secretForms } from '../model/redaction';
+import { CREDENTIAL_TYPE, sendRequest, type RequestContext } from './n8nHttp';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -109,12 +110,16 @@ async function sendDownload(
 	maxBytes: number,
 ): Promise<DownloadResponse> {
 	refuseScheme(url, what);
+	const credentials = sameOrigin(url, baseUrl);
+	// Sent with the key: a file that echoes it back is refused (cheap next to the sizes involved).
+	const forbidden = credentials ? secretForms((await ctx.getCredentials(CREDENTIAL_TYPE)).apiKey) : [];
 	const sent = await settle(
 		async () =>
 			await sendRequest(ctx, {
 				method: 'GET',
 				url,
-				credentials: sameOrigin(url, baseUrl),
+				credentials,
+				forbidden,
 				foreignRedirect: 'dropCredentials',
 				capMs: DOWNLOAD_CAP_MS,
 				encoding,

@@ -72,6 +72,11 @@ export interface HttpCall {
 	encoding?: 'arraybuffer' | 'stream';
 	/** most bytes the body may have: a larger one is cut off and refused (never stored, never retried) */
 	maxBytes: number;
+	/**
+	 * Texts the body must not hold: the key's forms, for a download sent with
+	 * the key (a file from the API host that echoes the request's headers).
+	 */
+	forbidden?: string[];
 }
 
 export interface HttpAnswer {
@@ -114,14 +119,17 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 				if (!isStream(response.body)) return { ...answer, body: response.body };
 				const stream = response.body;
 				refuseDeclaredSize(stream, headers, call.maxBytes, url);
+				const scan = bodyScanner(call.forbidden ?? [], url);
 				if (call.encoding === 'stream') {
 					// Read later: the deadline keeps watching until it closes.
 					keepWatching = true;
 					stream.once('close', () => deadline.end());
-					limitStream(stream, call.maxBytes, url);
+					watchStream(stream, call.maxBytes, url, scan);
 					return { ...answer, body: stream };
 				}
-				return { ...answer, body: await readWhole(stream, call.maxBytes, url, deadline, cancel) };
+				const whole = await readWhole(stream, call.maxBytes, url, deadline, cancel);
+				scan(whole, true);
+				return { ...answer, body: whole };
 			}
 			if (isStream(response.body)) response.body.destroy();
 			const from = new URL(url);
@@ -163,18 +171,64 @@ function refuseDeclaredSize(stream: Stream, headers: Record<string, unknown>, ma
 	}
 }
 
-/**
- * Counts a stream's bytes as its consumer reads them and cuts it off above
- * the limit. The listener is added paused, so no chunk flows before the
- * consumer (peekStream, n8n's binary data store) reads.
- */
-function limitStream(stream: Stream, maxBytes: number, url: string): void {
-	let length = 0;
-	stream.on('data', (chunk: { length: number }) => {
-		length += chunk.length;
-		if (length > maxBytes) stream.destroy(tooLarge(url, maxBytes));
+/** The error of a body that holds the key. */
+function holdsKey(url: string): MidjourneyError {
+	return new MidjourneyError('badResponse', `The file at ${displayUrl(new URL(url))} holds the API key: refused`, {
+		description:
+			'The server sent the request\'s credentials back inside the file, so it was not stored. Report it to the server\'s operator; the key may need replacing.',
 	});
-	stream.pause();
+}
+
+/**
+ * Looks for forbidden texts in a body, chunk by chunk (a text may straddle
+ * two chunks: the end of the previous one is kept). Throws on a find.
+ */
+function bodyScanner(forbidden: string[], url: string): (chunk: Buffer, whole?: boolean) => void {
+	const forms = forbidden.filter((form) => form.length > 0).map((form) => Buffer.from(form, 'utf8'));
+	if (forms.length === 0) return () => {};
+	const overlap = Math.max(...forms.map((form) => form.length)) - 1;
+	let tail = Buffer.alloc(0);
+	return (chunk, whole = false) => {
+		const window = whole ? chunk : Buffer.concat([tail, chunk]);
+		if (forms.some((form) => window.includes(form))) throw holdsKey(url);
+		tail = window.subarray(Math.max(0, window.length - overlap));
+	};
+}
+
+/**
+ * Counts and scans a stream's bytes as its consumer takes them, and cuts it
+ * off above the limit or at the key. It watches the stream's 'data' events
+ * rather than listening to them: a listener would change the stream's flow
+ * for whichever consumer reads it (peekStream, then n8n's binary data store).
+ * A refused chunk is not passed on.
+ */
+function watchStream(stream: Stream, maxBytes: number, url: string, scan: (chunk: Buffer) => void): void {
+	let length = 0;
+	// A refusal between two consumers (after peekStream, before the store listens) must not crash the process.
+	stream.once('error', () => {});
+	const emit = stream.emit.bind(stream);
+	stream.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+		if (event === 'data') {
+			const chunk = args[0] as Buffer;
+			length += chunk.length;
+			const refused = length > maxBytes ? tooLarge(url, maxBytes) : settleSync(() => scan(chunk));
+			if (refused) {
+				stream.destroy(refused);
+				return false;
+			}
+		}
+		return emit(event, ...args);
+	};
+}
+
+/** The error `run` throws, if any. */
+function settleSync(run: () => void): Error | undefined {
+	try {
+		run();
+		return undefined;
+	} catch (error) {
+		return error as Error;
+	}
 }
 
 /** The whole body as bytes, refused above the limit; a deadline or a cancel that cuts it off says so. */
@@ -264,8 +318,7 @@ function redirectRefused(from: URL, to: URL): MidjourneyError {
 interface Stream {
 	destroy(error?: Error): void;
 	once(event: string, listener: () => void): unknown;
-	on(event: 'data', listener: (chunk: { length: number }) => void): unknown;
-	pause(): unknown;
+	emit(event: string | symbol, ...args: unknown[]): boolean;
 }
 
 function isStream(value: unknown): value is Stream {

@@ -9,6 +9,9 @@
  *  - waits end on time (Timeout + a small margin);
  *  - the key is in no output or error.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../../emulator';
@@ -491,6 +494,73 @@ describe('downloads and API answers are bounded: count, size, scheme, time', () 
 			expect(slow.output('Probe')[0].json.timedOut).toBe(true);
 		} finally {
 			await endless.close();
+		}
+	}, CASE_TIMEOUT);
+});
+
+describe('a file from the API host that holds the key is refused, not stored', () => {
+	const TASK = '1700000000000088';
+	const MP4 = readFileSync(join(__dirname, '../../../emulator/fixtures/video-0.mp4'));
+	const echo = (req: { headers: Record<string, unknown> }) => Buffer.from(` sent with ${JSON.stringify(req.headers)} `);
+
+	for (const style of STYLES) {
+		it(`an image that starts as a PNG and echoes the request's credentials (${style})`, async () => {
+			await warmUp();
+			const server = await startServer('127.0.0.1', (req, res) => {
+				if (req.url.includes('/mj/task/')) {
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ id: TASK, action: 'UPSCALE', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], imageUrl: `http://${req.headers.host}/image.png` }));
+					return;
+				}
+				res.writeHead(200, { 'content-type': 'image/png' });
+				res.end(Buffer.concat([PNG_BYTES, echo(req)]));
+			});
+			try {
+				const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadImage: true } }, server.url, style);
+				expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+				expect(run.items[0].binary).toBeUndefined();
+			} finally {
+				await server.close();
+			}
+		}, CASE_TIMEOUT);
+	}
+
+	it('an mp4 that echoes the Authorization header after its first boxes', async () => {
+		await warmUp();
+		const server = await startServer('127.0.0.1', (req, res) => {
+			if (req.url.includes('/mj/task/')) {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: [{ url: `http://${req.headers.host}/v.mp4` }] }));
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'video/mp4' });
+			res.end(Buffer.concat([MP4, echo(req)]));
+		});
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, server.url);
+			expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+			expect(run.items[0].binary).toBeUndefined();
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	it('the same files without the key are stored (the scan is not vacuous)', async () => {
+		await warmUp();
+		const server = await startServer('127.0.0.1', (req, res) => {
+			if (req.url.includes('/mj/task/')) {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: [{ url: `http://${req.headers.host}/v.mp4` }] }));
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'video/mp4' });
+			res.end(Buffer.concat([MP4, Buffer.from(' no secret here ')]));
+		});
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, server.url);
+			expect(run.items[0].binary?.data?.mimeType).toBe('video/mp4');
+		} finally {
+			await server.close();
 		}
 	}, CASE_TIMEOUT);
 });
