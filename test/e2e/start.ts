@@ -235,8 +235,8 @@ export interface StartedN8n {
 	types: string[] | undefined;
 	/** The last lines n8n printed (quiet mode). */
 	output(): string;
-	/** Stops the n8n process (SIGTERM) and starts it again on the same user folder, database and port. */
-	restart(): Promise<void>;
+	/** Stops the n8n process (SIGTERM) and starts it again on the same user folder, database and port; `whileStopped` runs in between. */
+	restart(whileStopped?: () => Promise<void>): Promise<void>;
 	/** Stops n8n, the emulator and the CMS stub, and removes the data folder; safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -312,8 +312,9 @@ export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> 
 		const session = await setupOwner(base);
 		const types = await registeredTypes(base, session.cookie);
 		let cookie = session.cookie;
-		const restart = async () => {
+		const restart = async (whileStopped?: () => Promise<void>) => {
 			await stopChild();
+			await whileStopped?.();
 			child = spawnN8n();
 			await waitForRestApi(base, child);
 			cookie = (await setupOwner(base)).cookie;
