@@ -7,8 +7,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
-import { receiveFinishedTask } from './execution/taskTrigger';
+import { NO_HOOK_REGISTRATION } from './hookRegistration';
+import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
 export class MidjourneyTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -2,13 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { settle } from '../model/errors';
 import { isFinalStatus, normaliseTask, type MjTask } from '../model/task';
-import { readItemSettings, type ItemSettings } from '../operations/shared/settings';
+import { readItemSettings, type ItemSettings } from '../parameters/settings';
 import type { ReadOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
 import type { TaskPoller } from '../waiting/poller';
 import { pollerPool } from '../waiting/pollerPool';
-import type { ItemResult } from './itemResult';
-import { buildTaskItems } from './outputItems';
+import type { ItemResult } from '../output/itemResult';
+import { buildTaskItems } from '../output/taskItems';
 import { timedOutResult } from './submitBatch';
 
 /**

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import { optionsCollection, waitForCompletionFields } from './shared/options.description';
+import { optionsCollection, waitForCompletionFields } from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one

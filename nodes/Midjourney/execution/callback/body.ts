@@ -1,7 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { normaliseTask, type MjTask } from '../model/task';
-import { parseJsonKeepingIds } from '../transport/jsonBody';
+import { normaliseTask, type MjTask } from '../../model/task';
+import { parseJsonKeepingIds } from '../../transport/jsonBody';
 
 /**
  * The task a server's callback carries, read as API answers are: from the

@@ -1,12 +1,12 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { ItemSettings } from '../operations/shared/settings';
+import type { ItemSettings } from '../parameters/settings';
 import { isFinalStatus, isTaskIdToken } from '../model/task';
 import { settle } from '../model/errors';
-import { openApiSession } from './apiSession';
-import { callbackTask, callbackTaskId } from './callbackBody';
-import { collectOutput } from './collectOutput';
-import { buildTaskItems } from './outputItems';
+import { openApiSession } from '../execution/apiSession';
+import { callbackTask, callbackTaskId } from '../execution/callback/body';
+import { collectOutput } from '../execution/collectOutput';
+import { buildTaskItems } from '../output/taskItems';
 
 /**
  * The Midjourney Trigger's callback: a server POSTs a task to the trigger's

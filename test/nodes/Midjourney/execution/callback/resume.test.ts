@@ -1,5 +1,5 @@
-import type { MjTask } from '../../../../nodes/Midjourney/model/task';
-import { resumingTaskId } from '../../../../nodes/Midjourney/execution/callbackResume';
+import type { MjTask } from '../../../../../nodes/Midjourney/model/task';
+import { resumingTaskId } from '../../../../../nodes/Midjourney/execution/callback/resume';
 
 const tasks = (entries: Array<[string, number | undefined]>) =>
 	new Map<string, MjTask>(entries.map(([id, finishTime]) => [id, { id, status: 'SUCCESS', finishTime }]));
