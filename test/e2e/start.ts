@@ -279,9 +279,12 @@ export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> 
 
 	let childOutput = '';
 	const keep = (chunk: Buffer) => (childOutput = (childOutput + chunk.toString('utf8')).slice(-20_000));
+	// n8n 2.x always starts a task broker, on 5679 unless told: a port of its own, so that another
+	// n8n on the machine (or the previous process, still closing) cannot make a restart fail.
+	const brokerPort = String(await freePort());
 	const spawnN8n = () => {
 		const started = spawn(install.node, [install.script, 'start'], {
-			env: stage.env,
+			env: { N8N_RUNNERS_BROKER_PORT: brokerPort, ...stage.env },
 			stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
 		});
 		started.stdout?.on('data', keep);
