@@ -86,7 +86,7 @@ async function runVersion(version: string, redis: Redis, postgres: Postgres, arg
 	const print = (line: string) => console.log(`  ${line}`);
 	const selected = SCENARIOS.filter((s) => !args.only.length || args.only.some((o) => s.name.startsWith(o)));
 	const callbackMode = buildHasCallbackMode();
-	// The callbacks' address: the main, or (scenarios 6-8) two webhook processes, switched per scenario.
+	// The callbacks' address: the main, or (scenarios 7-9) two webhook processes, switched per scenario.
 	const withWebhooks = selected.some((scenario) => WEBHOOK_SCENARIOS.includes(scenario));
 	const front = await startWebhookFront();
 	let cluster: Cluster;

@@ -1,5 +1,5 @@
 /*
- * Scenarios 6–8: Callback mode with n8n's scale-out for webhooks: two `n8n webhook` processes
+ * Scenarios 7–9: Callback mode with n8n's scale-out for webhooks: two `n8n webhook` processes
  * behind one address (webhookFront.ts), where the emulator's callbacks land, spread over both.
  * Every final callback of an execution may reach a different process; exactly one may resume
  * it. The workflow's last node posts to a counter once per run ("publish"): it must run once per
@@ -92,7 +92,7 @@ async function runThroughWebhooks(
 const jobsLine = (context: ScenarioContext, ids: string[]) => ids.map((id) => jobStarts(context, id)).join('/');
 
 export const webhooksNoFault: Scenario = {
-	name: '6. Callback mode, two webhook processes behind one address: the next node runs once per execution',
+	name: '7. Callback mode, two webhook processes behind one address: the next node runs once per execution',
 	async run(context) {
 		const expect = new Expectations();
 		const emulator = context.cluster.stage.emulator;
@@ -106,7 +106,7 @@ export const webhooksNoFault: Scenario = {
 };
 
 export const webhooksWorkerKilled: Scenario = {
-	name: '7. Callback mode behind webhook processes, a worker killed while parked: the next node runs once per execution',
+	name: '8. Callback mode behind webhook processes, a worker killed while parked: the next node runs once per execution',
 	async run(context) {
 		const expect = new Expectations();
 		const { cluster } = context;
@@ -130,7 +130,7 @@ export const webhooksWorkerKilled: Scenario = {
 };
 
 export const webhooksBurst: Scenario = {
-	name: '8. Callback mode behind webhook processes, a burst of 10 executions: the next node runs once each',
+	name: '9. Callback mode behind webhook processes, a burst of 10 executions: the next node runs once each',
 	async run(context) {
 		const expect = new Expectations();
 		const emulator = context.cluster.stage.emulator;
