@@ -503,65 +503,55 @@ describe('a file from the API host that holds the key is refused, not stored', (
 	const TASK = '1700000000000088';
 	const MP4 = readFileSync(join(__dirname, '../../../emulator/fixtures/video-0.mp4'));
 	const echo = (req: { headers: Record<string, unknown> }) => Buffer.from(` sent with ${JSON.stringify(req.headers)} `);
+	type Kind = 'image' | 'video';
+
+	/**
+	 * The API host: its task (an upscale or a video) points at a file on the same host, which it
+	 * serves as `file(request)` says. Runs a Fetch with the download on, closes the server.
+	 */
+	async function fetchFile(kind: Kind, file: (req: { headers: Record<string, unknown> }) => Buffer, style: Style = 'bearer'): Promise<Run> {
+		await warmUp();
+		const server = await startServer('127.0.0.1', (req, res) => {
+			if (req.url.includes('/mj/task/')) {
+				const url = `http://${req.headers.host}/${kind === 'image' ? 'image.png' : 'v.mp4'}`;
+				const media = kind === 'image' ? { action: 'UPSCALE', imageUrl: url } : { action: 'VIDEO', videoUrls: [{ url }] };
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ id: TASK, status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], ...media }));
+				return;
+			}
+			res.writeHead(200, { 'content-type': kind === 'image' ? 'image/png' : 'video/mp4' });
+			res.end(file(req));
+		});
+		try {
+			const download = kind === 'image' ? { downloadImage: true } : { downloadVideo: true };
+			return await runNode({ operation: 'fetch', taskIds: TASK, options: download }, server.url, style);
+		} finally {
+			await server.close();
+		}
+	}
 
 	for (const style of STYLES) {
 		it(`an image that starts as a PNG and echoes the request's credentials (${style})`, async () => {
-			await warmUp();
-			const server = await startServer('127.0.0.1', (req, res) => {
-				if (req.url.includes('/mj/task/')) {
-					res.writeHead(200, { 'content-type': 'application/json' });
-					res.end(JSON.stringify({ id: TASK, action: 'UPSCALE', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], imageUrl: `http://${req.headers.host}/image.png` }));
-					return;
-				}
-				res.writeHead(200, { 'content-type': 'image/png' });
-				res.end(Buffer.concat([PNG_BYTES, echo(req)]));
-			});
-			try {
-				const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadImage: true } }, server.url, style);
-				expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
-				expect(run.items[0].binary).toBeUndefined();
-			} finally {
-				await server.close();
-			}
+			const run = await fetchFile('image', (req) => Buffer.concat([PNG_BYTES, echo(req)]), style);
+			expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+			expect(run.items[0].binary).toBeUndefined();
 		}, CASE_TIMEOUT);
 	}
 
 	it('an mp4 that echoes the Authorization header after its first boxes', async () => {
-		await warmUp();
-		const server = await startServer('127.0.0.1', (req, res) => {
-			if (req.url.includes('/mj/task/')) {
-				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: [{ url: `http://${req.headers.host}/v.mp4` }] }));
-				return;
-			}
-			res.writeHead(200, { 'content-type': 'video/mp4' });
-			res.end(Buffer.concat([MP4, echo(req)]));
-		});
-		try {
-			const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, server.url);
-			expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
-			expect(run.items[0].binary).toBeUndefined();
-		} finally {
-			await server.close();
-		}
+		const run = await fetchFile('video', (req) => Buffer.concat([MP4, echo(req)]));
+		expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+		expect(run.items[0].binary).toBeUndefined();
+		// Far past the first chunk, while n8n's binary data store reads the stream.
+		const late = await fetchFile('video', (req) => Buffer.concat([MP4, Buffer.alloc(512 * 1024), echo(req)]));
+		expect(errorText(late.items[0])).toMatch(/holds the API key: refused/);
+		expect(late.items[0].binary).toBeUndefined();
 	}, CASE_TIMEOUT);
 
 	it('the same files without the key are stored (the scan is not vacuous)', async () => {
-		await warmUp();
-		const server = await startServer('127.0.0.1', (req, res) => {
-			if (req.url.includes('/mj/task/')) {
-				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: [{ url: `http://${req.headers.host}/v.mp4` }] }));
-				return;
-			}
-			res.writeHead(200, { 'content-type': 'video/mp4' });
-			res.end(Buffer.concat([MP4, Buffer.from(' no secret here ')]));
-		});
-		try {
-			const run = await runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, server.url);
-			expect(run.items[0].binary?.data?.mimeType).toBe('video/mp4');
-		} finally {
-			await server.close();
-		}
+		const video = await fetchFile('video', () => Buffer.concat([MP4, Buffer.from(' no secret here ')]));
+		expect(video.items[0].binary?.data?.mimeType).toBe('video/mp4');
+		const image = await fetchFile('image', () => Buffer.concat([PNG_BYTES, Buffer.from(' no secret here ')]));
+		expect(image.items[0].binary?.data?.mimeType).toBe('image/png');
 	}, CASE_TIMEOUT);
 });
