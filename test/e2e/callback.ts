@@ -9,6 +9,10 @@
  *                 the park and the final callbacks.
  *   wait limit    the example callback-wait-fetch with a short Timeout and every callback dropped:
  *                 at the wait limit n8n passes the parked items on, and its Fetch reads SUCCESS.
+ *   lost callback the example callback-wait-fetch as shipped (Callback Wait Limit, Fetch waiting), limit
+ *                 scaled down: n8n is stopped while the tasks end, so every final callback is lost
+ *                 (connection refused); at the limit the Fetch branch recovers the results within one
+ *                 poll interval, nothing submitted twice.
  *   trigger       the example trigger-fire-and-forget, active; another workflow submits three
  *                 prompts with Wait for Completion off and Notify Hook = the trigger's production
  *                 URL: one execution per finished task, with the mapped task and its image.
@@ -47,6 +51,9 @@ export interface ScenarioResult {
 const BATCH_ID = 'e2eCallbackBatch';
 const POLL_TWIN_ID = 'e2ePollBatch0001';
 const WAIT_LIMIT_ID = 'e2eWaitLimit0001';
+const LOST_CALLBACK_ID = 'e2eLostCallback1';
+/** The lost-callback scenario's Callback Wait Limit: longer than n8n's restart, so the limit ends with n8n up. */
+const LOST_CALLBACK_LIMIT_SECONDS = 45;
 const SUBMITTER_ID = 'e2eFireAndForget';
 const BATCH_SIZE = 50;
 const TRIGGERED_PROMPTS = 3;
@@ -101,9 +108,26 @@ function waitLimitWorkflow(): WorkflowJson {
 	const workflow = readWorkflow(exampleFile('callback-wait-fetch.json'));
 	for (const node of workflow.nodes) {
 		const options = node.parameters.options as Record<string, unknown> | undefined;
-		if (options?.waitMode === 'callback') options.timeout = WAIT_LIMIT_SECONDS;
+		if (options?.waitMode === 'callback') options.callbackWaitLimit = WAIT_LIMIT_SECONDS;
 	}
 	return { ...workflow, id: WAIT_LIMIT_ID, name: `${workflow.name} (e2e: ${WAIT_LIMIT_SECONDS} s wait limit)` };
+}
+
+/** The example as shipped, its Callback Wait Limit scaled down and three prompts. */
+function lostCallbackWorkflow(): WorkflowJson {
+	const workflow = readWorkflow(exampleFile('callback-wait-fetch.json'));
+	for (const node of workflow.nodes) {
+		const options = node.parameters.options as Record<string, unknown> | undefined;
+		if (options?.waitMode === 'callback') {
+			options.callbackWaitLimit = LOST_CALLBACK_LIMIT_SECONDS;
+			node.parameters.prompt = '={{ $json.prompt }}';
+		}
+	}
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!;
+	const imagine = workflow.nodes.find((node) => (node.parameters.options as Record<string, unknown> | undefined)?.waitMode === 'callback')!;
+	const prompts = promptsNode('a harbour at night, study ', 3);
+	const connections = { ...workflow.connections, [trigger.name]: { main: [[{ node: prompts.name, type: 'main', index: 0 }]] }, [prompts.name]: { main: [[{ node: imagine.name, type: 'main', index: 0 }]] } };
+	return { ...workflow, id: LOST_CALLBACK_ID, name: `${workflow.name} (e2e: lost callbacks)`, nodes: [...workflow.nodes, prompts], connections };
 }
 
 /** Fire and forget: three prompts submitted with Wait for Completion off and the trigger's URL as Notify Hook. */
@@ -326,6 +350,63 @@ async function waitLimitPassesParkedItems(run: Run, expect: Expectations, waitLi
 	);
 }
 
+/** The Fetch branch's poll interval in the example. */
+function examplePollSeconds(): number {
+	const fetchNode = lostCallbackWorkflow().nodes.find((node) => node.parameters.operation === 'fetch');
+	return Number((fetchNode?.parameters.options as Record<string, unknown> | undefined)?.pollInterval ?? 5);
+}
+
+async function lostCallbacksRecovered(run: Run, expect: Expectations) {
+	const { n8n } = run;
+	const emulator = n8n.stage.emulator;
+	// The account runs nothing until n8n is down: every final callback is then sent to a stopped n8n.
+	emulator.setOptions({ concurrency: 0, queueSize: 10, hookFaults: {} });
+	const submitsBefore = emulator.requests.length;
+	const id = await startManualRun(n8n.base, n8n.cookie, { id: LOST_CALLBACK_ID, nodes: lostCallbackWorkflow().nodes });
+	const parked = await waitForExecution(n8n, id, PARKED_OR_ENDED, 90_000, 200);
+	const parkedAt = Date.now();
+	if (!expect.that(parked.status === 'waiting', `lost callback: execution ${id} did not park (status ${parked.status})`)) return;
+	const taskIds = [...createdByPrompt(emulator.requests, submitsBefore).values()];
+	expect.that(taskIds.length === 3, `${taskIds.length} tasks created for 3 prompts`);
+	const failedBefore = run.hookLines.filter((entry) => entry.includes(`/webhook-waiting/${id}`) && entry.includes('failed')).length;
+	let backAt = 0;
+	await n8n.restart(async () => {
+		emulator.setOptions({ concurrency: 3 });
+		await emulator.waitForIdle(60_000);
+		// Let the last callbacks be tried (and refused) before n8n is back.
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	});
+	backAt = Date.now();
+	const lost = run.hookLines.filter((entry) => entry.includes(`/webhook-waiting/${id}`) && entry.includes('failed')).length - failedBefore;
+	expect.that(lost >= 3, `only ${lost} callbacks failed while n8n was down (the final ones should all have)`);
+	expect.that(taskIds.every((taskId) => emulator.tasks.get(taskId)?.status === 'SUCCESS'), 'a task had not ended while n8n was down');
+	const stillWaiting = await readExecution(n8n, id);
+	expect.that(stillWaiting.status === 'waiting', `after the restart the execution is ${stillWaiting.status}, not waiting`);
+
+	const status = await waitForExecutionEnd(n8n.base, n8n.cookie, id, (LOST_CALLBACK_LIMIT_SECONDS + 90) * 1000);
+	const endedAt = Date.now();
+	expect.that(status === 'success', `execution ${id} ended ${status}`);
+	const ended = await readExecution(n8n, id);
+	const fetched = ended.execution ? nodeOutput(ended.execution, 'Fetch the tasks') : [];
+	expect.that(
+		fetched.length === 3 &&
+			fetched.map((item) => String(item.json.taskId)).sort().join() === [...taskIds].sort().join() &&
+			fetched.every((item) => item.json.status === 'SUCCESS' && typeof item.json.imageUrl === 'string'),
+		`Fetch the tasks: ${JSON.stringify(fetched.map((item) => [item.json.taskId, item.json.status]))}; created ${taskIds.join(', ')}`,
+	);
+	const submits = emulator.requests.slice(submitsBefore).filter((entry) => entry.kind === 'submit-imagine');
+	expect.that(submits.length === 3, `${submits.length} submits for 3 prompts (submitted twice?)`);
+	const limitEnd = Math.max(parkedAt + LOST_CALLBACK_LIMIT_SECONDS * 1000, backAt);
+	const lateMs = endedAt - limitEnd;
+	const pollSeconds = examplePollSeconds();
+	// n8n's wait tracker resumes within a second or so of the limit; the Fetch branch then needs at most one poll.
+	expect.that(lateMs <= (pollSeconds + 5) * 1000, `results ${(lateMs / 1000).toFixed(1)} s after the wait limit (poll interval ${pollSeconds} s)`);
+	expect.measure(
+		`n8n stopped while 3 tasks ended: ${lost} callbacks refused; Callback Wait Limit ${LOST_CALLBACK_LIMIT_SECONDS} s (Timeout 1800 s): ` +
+			`the Fetch branch had the 3 results ${(lateMs / 1000).toFixed(1)} s after the limit (poll interval ${pollSeconds} s), ${submits.length} submits`,
+	);
+}
+
 async function triggerRunsPerTask(run: Run, expect: Expectations, triggerWorkflowId: string) {
 	const { n8n, productionUrl } = run;
 	const emulator = n8n.stage.emulator;
@@ -437,6 +518,7 @@ async function personChoosesPicture(run: Run, expect: Expectations) {
 const SCENARIOS = {
 	parked: 'Callback mode: 50 prompts parked, n8n restarted mid-wait, resumed by callbacks (same items as Poll, zero polls)',
 	waitLimit: 'Callback mode: wait limit with callbacks dropped → parked items with task ids → Fetch reads SUCCESS',
+	lostCallback: 'Callback mode: n8n down while the final callbacks are sent → at the Callback Wait Limit the Fetch branch recovers within one poll interval',
 	trigger: 'Midjourney Trigger: active workflow, one execution per finished fire-and-forget task',
 	person: "A person chooses: the grid in n8n's Wait form, answered over HTTP, U pressed, upscale delivered",
 };
@@ -457,7 +539,7 @@ export async function runCallbackScenarios(install: N8nInstall, log: (line: stri
 		n8nPort: port,
 		quiet: true,
 		taskDurationMs: 1500,
-		extraWorkflows: [batchWorkflow(BATCH_ID, 'callback'), batchWorkflow(POLL_TWIN_ID, 'poll'), waitLimitWorkflow(), submitterWorkflow(productionUrl)],
+		extraWorkflows: [batchWorkflow(BATCH_ID, 'callback'), batchWorkflow(POLL_TWIN_ID, 'poll'), waitLimitWorkflow(), lostCallbackWorkflow(), submitterWorkflow(productionUrl)],
 		activate: [triggerWorkflowId],
 		emulatorLog: (entry) => {
 			if (entry.startsWith('notifyHook')) hookLines.push(entry);
@@ -493,6 +575,7 @@ export async function runCallbackScenarios(install: N8nInstall, log: (line: stri
 			expect.failures.push(...waitLimitSetup.failures);
 			if (waitLimit.id) await waitLimitPassesParkedItems(run, expect, waitLimit);
 		});
+		await scenario(SCENARIOS.lostCallback, async (expect) => await lostCallbacksRecovered(run, expect));
 		await scenario(SCENARIOS.trigger, async (expect) => await triggerRunsPerTask(run, expect, triggerWorkflowId));
 		await scenario(SCENARIOS.person, async (expect) => await personChoosesPicture(run, expect));
 	} finally {

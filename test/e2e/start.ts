@@ -235,8 +235,8 @@ export interface StartedN8n {
 	types: string[] | undefined;
 	/** The last lines n8n printed (quiet mode). */
 	output(): string;
-	/** Stops the n8n process (SIGTERM) and starts it again on the same user folder, database and port. */
-	restart(): Promise<void>;
+	/** Stops the n8n process (SIGTERM) and starts it again on the same user folder, database and port; `whileStopped` runs in between. */
+	restart(whileStopped?: () => Promise<void>): Promise<void>;
 	/** Stops n8n, the emulator and the CMS stub, and removes the data folder; safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -279,9 +279,12 @@ export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> 
 
 	let childOutput = '';
 	const keep = (chunk: Buffer) => (childOutput = (childOutput + chunk.toString('utf8')).slice(-20_000));
+	// n8n 2.x always starts a task broker, on 5679 unless told: a port of its own, so that another
+	// n8n on the machine (or the previous process, still closing) cannot make a restart fail.
+	const brokerPort = String(await freePort());
 	const spawnN8n = () => {
 		const started = spawn(install.node, [install.script, 'start'], {
-			env: stage.env,
+			env: { N8N_RUNNERS_BROKER_PORT: brokerPort, ...stage.env },
 			stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
 		});
 		started.stdout?.on('data', keep);
@@ -312,8 +315,9 @@ export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> 
 		const session = await setupOwner(base);
 		const types = await registeredTypes(base, session.cookie);
 		let cookie = session.cookie;
-		const restart = async () => {
+		const restart = async (whileStopped?: () => Promise<void>) => {
 			await stopChild();
+			await whileStopped?.();
 			child = spawnN8n();
 			await waitForRestApi(base, child);
 			cookie = (await setupOwner(base)).cookie;

@@ -31,7 +31,8 @@ export async function callNodeWebhook(
 	}
 	const additionalData = {
 		...additionalDataForSetup(setup),
-		httpRequest: Object.assign(req, { body, query: {}, params: {} }),
+		// As n8n's body parser leaves it: the parsed body and the raw bytes (rawBody).
+		httpRequest: Object.assign(req, { body, rawBody, query: {}, params: {} }),
 		httpResponse: res,
 	};
 	const webhookData = {

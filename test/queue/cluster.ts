@@ -14,6 +14,7 @@ import { freePort, setupOwner, waitForRestApi } from '../e2e/start';
 import type { Postgres } from './postgres';
 import { spawnGroup, type GroupProcess } from './processes';
 import type { Redis } from './redis';
+import type { WebhookFront } from './webhookFront';
 
 export interface ClusterOptions {
 	install: N8nInstall;
@@ -38,6 +39,10 @@ export interface ClusterOptions {
 	emulatorLog?: (line: string) => void;
 	/** Gets every line n8n's processes print, prefixed with the process name. */
 	n8nLog?: (line: string) => void;
+	/** The address callbacks come to (WEBHOOK_URL), in front of the main or the webhook processes. */
+	front?: WebhookFront;
+	/** `n8n webhook` processes behind `front` (n8n's scale-out for webhooks). */
+	webhookProcesses?: number;
 }
 
 export interface Cluster {
@@ -48,6 +53,11 @@ export interface Cluster {
 	cookie: string;
 	main: GroupProcess;
 	workers: GroupProcess[];
+	/** The address callbacks come to, when the cluster has one in front. */
+	front?: WebhookFront;
+	/** The `n8n webhook` processes and their addresses (behind `front`). */
+	webhooks: GroupProcess[];
+	webhookBases: string[];
 	/** Starts one more worker and waits until it takes jobs. */
 	startWorker(): Promise<GroupProcess>;
 	/** Stops the main (SIGTERM, or SIGKILL) and starts it again on the same port and database. */
@@ -80,8 +90,8 @@ export function queueEnv(options: ClusterOptions, port: number): Record<string, 
 		N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database',
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		// Resume URLs ($execution.resumeUrl) are built by the workers: they must name the main.
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		// Resume URLs ($execution.resumeUrl) are built by the workers: they must name the main (or the front of the webhook processes).
+		WEBHOOK_URL: options.front ? `${options.front.url}/` : `http://127.0.0.1:${port}/`,
 		N8N_SECURE_COOKIE: 'false',
 		// Workers report which execution they run at info level.
 		N8N_LOG_LEVEL: 'info',
@@ -90,6 +100,7 @@ export function queueEnv(options: ClusterOptions, port: number): Record<string, 
 }
 
 const WORKER_READY = /n8n worker is now ready/;
+const WEBHOOK_READY = /Webhook listener waiting for requests/;
 const STARTED_EXECUTION = /Worker started execution (\d+)/;
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
@@ -124,10 +135,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 	// the task broker's port (n8n 2.x always starts one) and the event log, which a starting
 	// process reads to mark the executions it was running as crashed (it would take a live
 	// worker's executions for its own).
-	const n8n = async (name: string, args: string[]) =>
+	const n8n = async (name: string, args: string[], extraEnv: Record<string, string> = {}) =>
 		spawnGroup(name, install.node, [install.script, ...args], {
 			env: {
 				...stage.env,
+				...extraEnv,
 				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 				N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-${name}`,
 			},
@@ -135,6 +147,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 		});
 	const base = `http://127.0.0.1:${port}`;
 	const workers: GroupProcess[] = [];
+	const webhooks: GroupProcess[] = [];
+	const webhookBases: string[] = [];
 	let main = await n8n('main', ['start']);
 	let cookie = '';
 
@@ -142,22 +156,32 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 		await waitForRestApi(base, main.child);
 		cookie = (await setupOwner(base)).cookie;
 	};
+	const ready = async (started: GroupProcess, line: RegExp) => {
+		const deadline = Date.now() + 120_000;
+		while (!started.lines().some((printed) => line.test(printed))) {
+			if (started.exited()) throw new Error(`${started.name} exited while starting:\n${started.output()}`);
+			if (Date.now() > deadline) throw new Error(`${started.name} was not ready within 120 s:\n${started.output()}`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		return started;
+	};
 	const startWorker = async () => {
 		const worker = await n8n(`worker${workers.length + 1}`, ['worker', `--concurrency=${options.workerConcurrency ?? 2}`]);
 		workers.push(worker);
-		const deadline = Date.now() + 120_000;
-		while (!worker.lines().some((line) => WORKER_READY.test(line))) {
-			if (worker.exited()) throw new Error(`${worker.name} exited while starting:\n${worker.output()}`);
-			if (Date.now() > deadline) throw new Error(`${worker.name} was not ready within 120 s:\n${worker.output()}`);
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-		return worker;
+		return await ready(worker, WORKER_READY);
+	};
+	const startWebhookProcess = async () => {
+		const webhookPort = await freePort();
+		const webhook = await n8n(`webhook${webhooks.length + 1}`, ['webhook'], { N8N_PORT: String(webhookPort) });
+		webhooks.push(webhook);
+		webhookBases.push(`http://127.0.0.1:${webhookPort}`);
+		return await ready(webhook, WEBHOOK_READY);
 	};
 	let stopped: Promise<void> | undefined;
 	const stop = () =>
 		(stopped ??= (async () => {
 			// Workers first (so that none picks up a job the main re-queues while it stops), then the main.
-			await Promise.allSettled(workers.map((worker) => worker.stop()));
+			await Promise.allSettled([...workers, ...webhooks].map((started) => started.stop()));
 			await main.stop();
 			await stage.close();
 			rmSync(userFolder, { recursive: true, force: true });
@@ -166,7 +190,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 	try {
 		await startMain();
 		for (let i = 0; i < (options.workers ?? 2); i++) await startWorker();
-		log(`main ${base} and ${workers.length} workers up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		// Started together: each boots as long as a worker, and they wait for nothing but the database.
+		await Promise.all(Array.from({ length: options.webhookProcesses ?? 0 }, async () => await startWebhookProcess()));
+		options.front?.setTargets([base]);
+		log(
+			`main ${base}, ${workers.length} workers and ${webhooks.length} webhook processes up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 	} catch (error) {
 		const output = main.output();
 		await stop();
@@ -184,6 +213,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 			return main;
 		},
 		workers,
+		front: options.front,
+		webhooks,
+		webhookBases,
 		startWorker,
 		async restartMain(signal = 'SIGTERM') {
 			if (signal === 'SIGKILL') main.signal('SIGKILL');

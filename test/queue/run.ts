@@ -27,6 +27,8 @@ import {
 	workerStoppedPoll,
 } from './scenarios/workerLoss';
 import { runLayer } from '../layerMain';
+import { startWebhookFront } from './webhookFront';
+import { webhookWorkflows, webhooksBurst, webhooksNoFault, webhooksWorkerKilled } from './scenarios/webhookProcesses';
 
 /** 1.123.81 and the newest installable 2.x (looked up when the layer runs, not on import). */
 export const queueVersions = (): string[] => [DEFAULT_N8N_VERSION, resolveN8nVersion('2')];
@@ -43,7 +45,8 @@ export const LAYER_ENV = {
 	QUEUE_WORKER_TIMEOUT: '3',
 };
 
-const CALLBACK_SCENARIOS = new Set<Scenario>([workerKilledCallback, workerStoppedCallback, callbackInQueueMode, mainRestart]);
+const WEBHOOK_SCENARIOS = [webhooksNoFault, webhooksWorkerKilled, webhooksBurst];
+const CALLBACK_SCENARIOS = new Set<Scenario>([workerKilledCallback, workerStoppedCallback, callbackInQueueMode, mainRestart, ...WEBHOOK_SCENARIOS]);
 const SCENARIOS: Scenario[] = [
 	throughput,
 	load,
@@ -53,11 +56,12 @@ const SCENARIOS: Scenario[] = [
 	workerStoppedCallback,
 	callbackInQueueMode,
 	mainRestart,
+	...WEBHOOK_SCENARIOS,
 ];
 
 /** Whether the build has Wait Mode "Callback" (issue 12); its scenarios wait for it otherwise. */
 function buildHasCallbackMode(): boolean {
-	const file = join(ROOT, 'dist', 'nodes', 'Midjourney', 'operations', 'shared', 'options.description.js');
+	const file = join(ROOT, 'dist', 'nodes', 'Midjourney', 'parameters', 'options.description.js');
 	return existsSync(file) && readFileSync(file, 'utf8').includes("value: 'callback'");
 }
 
@@ -83,6 +87,9 @@ async function runVersion(version: string, redis: Redis, postgres: Postgres, arg
 	const print = (line: string) => console.log(`  ${line}`);
 	const selected = SCENARIOS.filter((s) => !args.only.length || args.only.some((o) => s.name.startsWith(o)));
 	const callbackMode = buildHasCallbackMode();
+	// The callbacks' address: the main, or (scenarios 7-9) two webhook processes, switched per scenario.
+	const withWebhooks = selected.some((scenario) => WEBHOOK_SCENARIOS.includes(scenario));
+	const front = await startWebhookFront();
 	let cluster: Cluster;
 	try {
 		cluster = await startCluster({
@@ -95,14 +102,17 @@ async function runVersion(version: string, redis: Redis, postgres: Postgres, arg
 			workerConcurrency: 2,
 			taskDurationMs: 2000,
 			withExamples: false,
-			extraWorkflows: [throughputWorkflow(), pollLossWorkflow(), callbackLossWorkflow(), loadWorkflow()],
+			extraWorkflows: [throughputWorkflow(), pollLossWorkflow(), callbackLossWorkflow(), loadWorkflow(), ...webhookWorkflows(front)],
 			env: LAYER_ENV,
+			front,
+			webhookProcesses: withWebhooks ? 2 : 0,
 			log: print,
 			n8nLog: args.verbose ? (line) => console.log(`    ${line}`) : undefined,
 		});
 	} catch (error) {
 		tally.failed++;
 		console.log(`FAIL n8n ${version}: the cluster did not start: ${(error as Error).message}`);
+		await front.close();
 		return;
 	}
 	try {
@@ -130,6 +140,7 @@ async function runVersion(version: string, redis: Redis, postgres: Postgres, arg
 		}
 	} finally {
 		await cluster.stop();
+		await front.close();
 		console.log(`  n8n ${version}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	}
 }

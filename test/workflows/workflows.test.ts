@@ -128,6 +128,27 @@ describe('examples/callback-wait-fetch.json', () => {
 		expect(resumed.output('Ended without callback?', 0).map((item) => item.json.taskId)).toEqual([taskId]);
 		expect(resumed.output('Fetch the tasks').map((item) => [item.json.taskId, item.json.status])).toEqual([[taskId, 'SUCCESS']]);
 	});
+
+	it('the final callback lost while the task runs: parked until the Callback Wait Limit (not the Timeout), then Fetch waits for the task', async () => {
+		emu.emulator.setOptions({ hookFaults: { drop: 'final' }, taskDurationMs: 2000 });
+		// The example's limit (600 s) and Timeout (1800 s), scaled down as the other tests' Timeouts are.
+		const workflow = fixture() as { nodes: INode[] };
+		const imagine = workflow.nodes.find((node) => node.name === 'Imagine (callback)')!;
+		expect(imagine.parameters.options).toMatchObject({ callbackWaitLimit: 600 });
+		imagine.parameters.options = { ...(imagine.parameters.options as IDataObject), callbackWaitLimit: 6, timeout: 18 };
+		const before = Date.now();
+		const parked = await waiting.run(workflow as unknown as IDataObject, { credentials: emu.credentials() });
+		expect(parked.run.status).toBe('waiting');
+		const waitTill = new Date(parked.run.waitTill!).getTime();
+		expect(waitTill - before).toBeGreaterThanOrEqual(6000);
+		expect(waitTill - Date.now()).toBeLessThan(7000);
+		// The wait limit ends while the task still runs: Fetch (Wait for Completion on) polls until it ends.
+		const resumed = await waiting.resumeAtWaitLimit(parked.executionId);
+		expect(resumed.run.status).toBe('success');
+		const [taskId] = emu.emulator.createdTaskIds();
+		expect(resumed.output('Fetch the tasks').map((item) => [item.json.taskId, item.json.status])).toEqual([[taskId, 'SUCCESS']]);
+		expect(emu.emulator.createdTaskIds()).toHaveLength(1);
+	});
 });
 
 describe('examples/trigger-fire-and-forget.json', () => {

@@ -1,33 +1,81 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { normaliseTask } from '../model/task';
-import { readItemSettings } from '../parameters/settings';
+import { settle } from '../model/errors';
+import { isFinalStatus, normaliseTask, type MjTask } from '../model/task';
+import { readItemSettings, type ItemSettings } from '../parameters/settings';
 import type { ReadOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
+import type { TaskPoller } from '../waiting/poller';
+import { pollerPool } from '../waiting/pollerPool';
 import type { ItemResult } from '../output/itemResult';
 import { buildTaskItems } from '../output/taskItems';
+import { timedOutResult } from './submitBatch';
 
-/** A read operation (Fetch): its tasks per item → each item's output, as a finished task would give. */
+/**
+ * A read operation (Fetch): its tasks per item → each item's output, as a
+ * finished task would give. With Wait for Completion the tasks still running
+ * are polled (all of the node's together) until they end or the item's
+ * Timeout: the recovery after a Callback wait limit, for tasks whose final
+ * callback was lost.
+ */
 export async function runReadBatch(
 	ctx: IExecuteFunctions,
 	operation: ReadOperation,
 	client: MidjourneyClient,
 	baseUrl: string,
+	sleep: (ms: number) => Promise<void>,
 ): Promise<ItemResult[]> {
-	const results: ItemResult[] = [];
-	for (const { itemIndex, tasks, error } of await operation.read(ctx, client)) {
-		if (error !== undefined || !tasks) {
-			results.push({ itemIndex, error });
-			continue;
-		}
-		try {
-			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false });
-			const items: INodeExecutionData[] = [];
-			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, normaliseTask(task), settings, baseUrl)));
-			results.push({ itemIndex, items });
-		} catch (buildError) {
-			results.push({ itemIndex, error: buildError });
-		}
-	}
-	return results;
+	const started = Date.now();
+	const scope = { submits: false, takesBot: false, waits: operation.waits };
+	const settingsOf = ctx
+		.getInputData()
+		.map((_, itemIndex) => settle(async () => readItemSettings(ctx, itemIndex, scope)));
+	const settled = await Promise.all(settingsOf);
+	// The read itself is bounded by the shortest Timeout of the items that wait (where one is set).
+	const timeouts = settled.flatMap((entry) => (entry.ok && entry.value.waitForCompletion ? [entry.value.timeoutMs] : []));
+	const deadline = timeouts.length > 0 ? started + Math.min(...timeouts) : undefined;
+	const pollerOf = pollerPool(client, sleep);
+
+	const reads = await operation.read(ctx, client, deadline);
+	return await Promise.all(
+		reads.map(async ({ itemIndex, tasks, error }): Promise<ItemResult> => {
+			if (error !== undefined || !tasks) return { itemIndex, error };
+			const setting = settled[itemIndex];
+			if (!setting.ok) return { itemIndex, error: setting.error };
+			const settings = setting.value;
+			const ended = settings.waitForCompletion
+				? await waitForEnd(tasks.map(normaliseTask), settings, pollerOf(settings.pollIntervalMs), started)
+				: { tasks: tasks.map(normaliseTask) };
+			if ('timedOut' in ended) return timedOutResult(itemIndex, ended.timedOut, settings, ended.lastError);
+			const built = await settle(async () => {
+				const items: INodeExecutionData[] = [];
+				for (const task of ended.tasks) items.push(...(await buildTaskItems(ctx, itemIndex, task, settings, baseUrl)));
+				return items;
+			});
+			return built.ok ? { itemIndex, items: built.value } : { itemIndex, error: built.error };
+		}),
+	);
+}
+
+/** The item's tasks once every one has ended, or the first still running at the Timeout. */
+async function waitForEnd(
+	tasks: MjTask[],
+	settings: ItemSettings,
+	poller: TaskPoller,
+	started: number,
+): Promise<{ tasks: MjTask[] } | { timedOut: MjTask; lastError?: string }> {
+	const results = await Promise.all(
+		tasks.map(async (task) => {
+			if (isFinalStatus(task.status)) return { outcome: 'final' as const, task };
+			// Just read: the first poll comes one interval later.
+			return await poller.watch(String(task.id), {
+				initialDelayMs: settings.pollIntervalMs,
+				timeoutMs: Math.max(0, started + settings.timeoutMs - Date.now()),
+				initialTask: task,
+			});
+		}),
+	);
+	const timedOut = results.find((result) => result.outcome === 'timeout');
+	if (timedOut?.outcome === 'timeout') return { timedOut: timedOut.task, lastError: timedOut.lastError };
+	return { tasks: results.map((result) => result.task) };
 }

@@ -29,7 +29,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (definition.kind === 'submit') {
 		results = await runSubmitBatch(this, definition, client, baseUrl, sleep);
 	} else if (definition.kind === 'read') {
-		results = await runReadBatch(this, definition, client, baseUrl);
+		results = await runReadBatch(this, definition, client, baseUrl, sleep);
 	} else {
 		results = await runImmediateBatch(this, definition, client, baseUrl);
 	}

@@ -2,12 +2,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { MidjourneyError, attachTaskId, settle } from '../model/errors';
 import { mapTask } from '../output/outputMapper';
+import type { MjTask } from '../model/task';
 import { readItemSettings, readMaxConcurrency, readWaitMode, type ItemSettings } from '../parameters/settings';
 import type { SubmitOperation } from '../operations/types';
-import { isTransientError, type MidjourneyClient } from '../transport/client';
+import type { MidjourneyClient } from '../transport/client';
 import type { RequestContext } from '../transport/n8nHttp';
 import { parkUntilCallbacks } from './callback/park';
-import { TaskPoller } from '../waiting/poller';
+import { pollerPool } from '../waiting/pollerPool';
 import { mapWithConcurrency, runJobs, type JobOutcome, type TaskJob } from '../waiting/runner';
 import type { ItemResult } from '../output/itemResult';
 import { SubmitLedger } from './submitLedger';
@@ -80,21 +81,8 @@ export async function runSubmitBatch(
 		readWaitMode([...settingsByItem].map(([itemIndex, settings]) => ({ itemIndex, settings }))),
 	);
 	if (!waitMode.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: waitMode.error }];
-	// One poller per Poll Interval in use: each item is checked as often as it asks, and
-	// the items that ask alike are read together in one request.
-	const pollers = new Map<number, TaskPoller>();
-	const pollerFor = (job: TaskJob) => {
-		const intervalMs = settingsByItem.get(job.itemIndex)!.pollIntervalMs;
-		let poller = pollers.get(intervalMs);
-		if (!poller) {
-			poller = new TaskPoller(
-				{ fetchTasks: async (ids, deadline) => await client.fetchTasksOnce(ids, deadline), sleep, isTransient: isTransientError },
-				{ intervalMs },
-			);
-			pollers.set(intervalMs, poller);
-		}
-		return poller;
-	};
+	const pollerOf = pollerPool(client, sleep);
+	const pollerFor = (job: TaskJob) => pollerOf(settingsByItem.get(job.itemIndex)!.pollIntervalMs);
 	const signal = ctx.getExecutionCancelSignal();
 	let outcomes = await runJobs(jobs, {
 		concurrency: limit.value,
@@ -148,31 +136,7 @@ export async function outcomeToResult(
 		...(submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {}),
 		...(submitted.promptWarnings ? { promptWarnings: submitted.promptWarnings } : {}),
 	};
-	if (outcome.timedOut) {
-		const seconds = Math.round(settings.timeoutMs / 1000);
-		if (settings.onTimeout === 'returnTask') {
-			return {
-				itemIndex,
-				items: [{ json: { ...mapTask({ ...task, id: taskId }), timedOut: true }, pairedItem: { item: itemIndex } }],
-			};
-		}
-		return {
-			itemIndex,
-			error: new MidjourneyError(
-				'timeout',
-				`Task ${taskId} did not finish within ${seconds} s (last status ${task.status ?? 'unknown'}, ${task.progress || '0%'})`,
-				{
-					taskId,
-					status: task.status,
-					progress: task.progress,
-					description:
-						`The task keeps running on the server. Pick it up later with the Fetch operation and Task ID ${taskId}, ` +
-						'or raise the Timeout option (or set On Timeout to "Return Task As Is").' +
-						(outcome.lastError ? ` Last error while checking: ${outcome.lastError}` : ''),
-				},
-			),
-		};
-	}
+	if (outcome.timedOut) return timedOutResult(itemIndex, { ...task, id: taskId }, settings, outcome.lastError);
 	if (task.status === 'FAILURE' || task.status === 'CANCEL') {
 		const reason = task.failReason || (task.status === 'CANCEL' ? 'cancelled' : 'no reason given');
 		return {
@@ -191,4 +155,29 @@ export async function outcomeToResult(
 		async () => await buildTaskItems(ctx, itemIndex, { ...task, id: taskId }, settings, baseUrl, extra),
 	);
 	return built.ok ? { itemIndex, items: built.value } : { itemIndex, error: attachTaskId(built.error, taskId) };
+}
+
+/** A task still running at the Timeout → the error that names it, or (On Timeout "Return Task As Is") the task as it is. */
+export function timedOutResult(itemIndex: number, task: MjTask, settings: ItemSettings, lastError?: string): ItemResult {
+	const taskId = String(task.id);
+	if (settings.onTimeout === 'returnTask') {
+		return { itemIndex, items: [{ json: { ...mapTask(task), timedOut: true }, pairedItem: { item: itemIndex } }] };
+	}
+	const seconds = Math.round(settings.timeoutMs / 1000);
+	return {
+		itemIndex,
+		error: new MidjourneyError(
+			'timeout',
+			`Task ${taskId} did not finish within ${seconds} s (last status ${task.status ?? 'unknown'}, ${task.progress || '0%'})`,
+			{
+				taskId,
+				status: task.status,
+				progress: task.progress,
+				description:
+					`The task keeps running on the server. Pick it up later with the Fetch operation and Task ID ${taskId}, ` +
+					'or raise the Timeout option (or set On Timeout to "Return Task As Is").' +
+					(lastError ? ` Last error while checking: ${lastError}` : ''),
+			},
+		),
+	};
 }

@@ -28,6 +28,8 @@ export type MidjourneyErrorKind =
 	| 'unavailable'
 	/** a body that is not what the contract says */
 	| 'badResponse'
+	/** an answer or file larger than the node accepts (not retried: it would be read again) */
+	| 'tooLarge'
 	/** the server does not offer the endpoint (HTTP 404 / 405 / 501 without an envelope) */
 	| 'unsupported'
 	/** the execution was cancelled */

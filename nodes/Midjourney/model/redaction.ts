@@ -16,8 +16,8 @@ const MIN_SECRET_LENGTH = 4;
 const MIN_BASE64_FRAGMENT = 8;
 
 export interface Redactor {
-	/** the text with every form of the key replaced by [redacted] */
-	text(value: string): string;
+	/** the text with every form of the key replaced by [redacted] (a value that is not text is made text first) */
+	text(value: unknown): string;
 	/** a deep copy with every string (and object key) redacted */
 	json<T>(value: T): T;
 }
@@ -78,8 +78,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export function createRedactor(storedKey: unknown): Redactor {
 	const forms = secretForms(storedKey);
-	const text = (value: string): string => {
-		let result = value;
+	const text = (value: unknown): string => {
+		let result = typeof value === 'string' ? value : String(value ?? '');
 		for (const form of forms) if (result.includes(form)) result = result.split(form).join(REDACTED);
 		return result;
 	};

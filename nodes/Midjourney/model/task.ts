@@ -75,11 +75,37 @@ export function normaliseStatus(status: string): string {
 	return STATUS_SPELLINGS[status.replace(/[\s_-]+/g, '').toLowerCase()] ?? status;
 }
 
-/** A task as read from a server, with its status in the contract's spelling. */
+/** The task fields the node reads as text (a server may send a number, or worse, in any of them). */
+const TEXT_FIELDS = ['status', 'progress', 'action', 'prompt', 'promptEn', 'description', 'state', 'failReason', 'imageUrl', 'videoUrl'] as const;
+
+/** A server's value where text is expected: numbers and booleans as text, anything else dropped. */
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	return undefined;
+}
+
+/**
+ * A task as read from a server, normalised before anything uses (or redacts)
+ * it: text fields as text (a `progress` of 45 becomes "45%"), the status in
+ * the contract's spelling.
+ */
 export function normaliseTask(task: MjTask): MjTask {
-	if (typeof task.status !== 'string') return task;
-	const status = normaliseStatus(task.status);
-	return status === task.status ? task : { ...task, status };
+	let normalised: MjTask | undefined;
+	const set = (name: string, value: unknown) => {
+		normalised ??= { ...task };
+		if (value === undefined) delete normalised[name];
+		else normalised[name] = value;
+	};
+	for (const name of TEXT_FIELDS) {
+		const raw = task[name];
+		if (raw === undefined || raw === null || typeof raw === 'string') continue;
+		const text = asText(raw);
+		set(name, name === 'progress' && typeof raw === 'number' && text !== undefined ? `${text}%` : text);
+	}
+	const status = (normalised ?? task).status;
+	if (typeof status === 'string' && normaliseStatus(status) !== status) set('status', normaliseStatus(status));
+	return normalised ?? task;
 }
 
 export function parseProgress(progress: unknown, status?: string): number {

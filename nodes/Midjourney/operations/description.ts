@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import { optionsCollection, waitForCompletionField } from '../parameters/options.description';
+import { optionsCollection, waitForCompletionFields } from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one
@@ -55,9 +55,12 @@ export function nodeProperties(): INodeProperties[] {
 	const targets = {
 		tasks: operations.filter((entry) => entry.definition.kind !== 'immediate').map((entry) => entry.operation),
 		submit: operations.filter((entry) => entry.definition.kind === 'submit').map((entry) => entry.operation),
+		waitingReads: operations
+			.filter((entry) => entry.definition.kind === 'read' && entry.definition.waits)
+			.map((entry) => entry.operation),
 		bot: operations
 			.filter((entry) => entry.definition.kind === 'submit' && entry.definition.takesBot)
 			.map((entry) => entry.operation),
 	};
-	return [resourceField, ...operationFields, ...ownFields, waitForCompletionField(targets), optionsCollection(targets)];
+	return [resourceField, ...operationFields, ...ownFields, ...waitForCompletionFields(targets), optionsCollection(targets)];
 }

@@ -58,10 +58,15 @@ export interface TaskReadResult {
 	error?: unknown;
 }
 
-/** Reads existing tasks for every item (in as few requests as it can). */
+/**
+ * Reads existing tasks for every item (in as few requests as it can);
+ * `deadline` (epoch ms) bounds the read, retries included.
+ */
 export interface ReadOperation extends OperationEntry {
 	kind: 'read';
-	read: (ctx: IExecuteFunctions, client: MidjourneyClient) => Promise<TaskReadResult[]>;
+	/** whether Wait for Completion applies: the node then polls the tasks it read until they end */
+	waits: boolean;
+	read: (ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number) => Promise<TaskReadResult[]>;
 }
 
 /** What an immediate operation needs to answer one item. */

@@ -7,7 +7,7 @@ import { MP4_HEADER_BYTES, isMp4 } from './mp4';
 import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from './outputMapper';
 import type { MjTask } from '../model/task';
 import type { ItemSettings } from '../parameters/settings';
-import { downloadFile, downloadStream, peekStream } from '../transport/download';
+import { downloadFile, downloadStream, peekStream, tookTooLong } from '../transport/download';
 import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
 
 /**
@@ -93,9 +93,12 @@ async function videoBinary(
 	fileBaseName: string,
 	what: string,
 ): Promise<IBinaryKeyData[string]> {
-	const { stream, contentType } = await downloadStream(ctx, url, baseUrl, what);
+	const { stream, contentType, timedOut } = await downloadStream(ctx, url, baseUrl, what);
 	const stored = await settle(async () => {
 		const head = await peekStream(stream, MP4_HEADER_BYTES);
+		// Refused while peeking (the key in the first bytes, too large): the stream is closed with why.
+		const refused = (stream as { errored?: unknown }).errored;
+		if (refused) throw refused;
 		if (!isMp4(head)) {
 			throw new MidjourneyError('badResponse', `Downloading ${what}: the file is not an mp4 video`, {
 				description: `${url} answered ${contentType ?? 'no content type'}, starting "${head.toString('latin1').replace(/[^ -~]/g, '.').slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
@@ -107,10 +110,14 @@ async function videoBinary(
 	stream.destroy();
 	if (stored.error instanceof MidjourneyError) throw stored.error;
 	if (cancelSignalOf(ctx)?.aborted) throw cancelledError();
+	if (timedOut()) throw tookTooLong(what, url);
 	throw new MidjourneyError('unavailable', `Downloading ${what} failed while reading it`, {
 		description: `The connection to ${url} broke off (${stored.error instanceof Error ? stored.error.message : String(stored.error)}). Run again, or fetch the task for fresh URLs.`,
 	});
 }
+
+/** A video task makes a batch of 1, 2 or 4 videos. */
+const MAX_VIDEOS_PER_TASK = 4;
 
 /**
  * A finished video task → its items: one for the task, or one per video; with
@@ -127,6 +134,12 @@ async function videoTaskItems(
 ): Promise<INodeExecutionData[]> {
 	const taskId = String(task.id);
 	const videos = videoEntries(task);
+	if (settings.downloadVideo && videos.length > MAX_VIDEOS_PER_TASK) {
+		throw new MidjourneyError('badResponse', `Task ${taskId} lists ${videos.length} videos, more than the ${MAX_VIDEOS_PER_TASK} a video task makes: none downloaded`, {
+			taskId,
+			description: 'The server answered a task Midjourney cannot make. Turn Download Video off to see the task as it is, or check the Base URL.',
+		});
+	}
 	const field = settings.binaryPropertyName;
 	const fileBaseName = (index: number) => `midjourney-${taskId}-${index}`;
 	const what = (index: number) => `video ${index} of task ${taskId}`;

@@ -11,6 +11,8 @@ export interface SharedFieldTargets {
 	tasks: string[];
 	/** operations that submit a task */
 	submit: string[];
+	/** operations that read existing tasks and may wait for them to end (Fetch) */
+	waitingReads: string[];
 	/** operations that take the Bot option */
 	bot: string[];
 }
@@ -19,16 +21,27 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const DEFAULT_MAX_CONCURRENCY = 10;
 
-export function waitForCompletionField(targets: SharedFieldTargets): INodeProperties {
-	return {
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to wait until the task has finished (SUCCESS, FAILURE, MODAL or CANCEL) and return the finished task. When off, the node returns the new task ID at once; use the Fetch operation later.',
-		displayOptions: { show: { operation: targets.submit } },
-	};
+export function waitForCompletionFields(targets: SharedFieldTargets): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to wait until the task has finished (SUCCESS, FAILURE, MODAL or CANCEL) and return the finished task. When off, the node returns the new task ID at once; use the Fetch operation later.',
+			displayOptions: { show: { operation: targets.submit } },
+		},
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to wait until every task has finished (polling every Poll Interval, up to the Timeout) and return the finished tasks. After a Callback-mode wait limit, this picks up the tasks whose final callback was lost.',
+			displayOptions: { show: { operation: targets.waitingReads } },
+		},
+	];
 }
 
 export function optionsCollection(targets: SharedFieldTargets): INodeProperties {
@@ -51,6 +64,16 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				],
 				description: 'Which Midjourney bot runs the task',
 				displayOptions: { show: { '/operation': targets.bot } },
+			},
+			{
+				displayName: 'Callback Wait Limit (Seconds)',
+				name: 'callbackWaitLimit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Wait Mode "Callback" only: how long to trust the callbacks before handing over. When the limit ends without them, the items go on with their task IDs and waitEndedWithoutCallback, for a Fetch with Wait for Completion on. 0 means the Timeout.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Download Image',
@@ -116,7 +139,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					},
 				],
 				description: 'What to do when the task has not finished within the Timeout',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Output',
@@ -148,7 +171,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_POLL_INTERVAL_SECONDS,
 				description:
 					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Put Image In Field',
@@ -188,7 +211,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_TIMEOUT_SECONDS,
 				description:
 					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Wait Mode',

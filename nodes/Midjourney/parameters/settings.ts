@@ -28,6 +28,8 @@ export interface ItemSettings {
 	waitMode: WaitMode;
 	pollIntervalMs: number;
 	timeoutMs: number;
+	/** Callback mode: how long the execution stays parked for callbacks before it goes on for a Fetch (at most the Timeout) */
+	callbackWaitLimitMs: number;
 	initialDelayMs: number;
 	onTimeout: 'fail' | 'returnTask';
 	downloadImage: boolean;
@@ -62,6 +64,8 @@ export interface SettingsScope {
 	/** submits a task (so Wait for Completion and the waiting options apply) */
 	submits: boolean;
 	takesBot: boolean;
+	/** reads existing tasks and may wait for them to end (Fetch): Wait for Completion applies, in Poll mode */
+	waits?: boolean;
 }
 
 export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scope: SettingsScope): ItemSettings {
@@ -76,9 +80,15 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 			: Math.min(INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'], pollIntervalSeconds * 6);
 	const text = (name: keyof typeof TEXT_OPTION_LABELS) =>
 		textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
-	const waitForCompletion = scope.submits && (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean);
+	const waitForCompletion =
+		(scope.submits || scope.waits === true) &&
+		(ctx.getNodeParameter('waitForCompletion', itemIndex, scope.submits) as boolean) === true;
 	const waitMode: WaitMode =
-		waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool') ? 'callback' : 'poll';
+		scope.submits && waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool')
+			? 'callback'
+			: 'poll';
+	// 0 (unset): the Timeout. Never longer: the tasks are given up on at the Timeout anyway.
+	const callbackWaitLimitSeconds = numberOption(options, 'callbackWaitLimit', 0);
 	if (waitMode === 'callback' && text('notifyHook') !== undefined) {
 		throw new MidjourneyError('input', `Notify Hook URL and Wait Mode "Callback" are both set for item ${itemIndex}`, {
 			description:
@@ -94,6 +104,8 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		waitMode,
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		timeoutMs: timeoutSeconds * 1000,
+		callbackWaitLimitMs:
+			callbackWaitLimitSeconds > 0 ? Math.min(callbackWaitLimitSeconds, timeoutSeconds) * 1000 : timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
 		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
 		downloadImage: options.downloadImage === true,

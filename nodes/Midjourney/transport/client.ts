@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { redactSecret } from '../model/redaction';
 import { SUBMIT_CODE, createsTask } from '../model/submitCodes';
-import { isTaskIdToken, type MjTask, type SubmittedTask } from '../model/task';
+import { isTaskIdToken, normaliseTask, type MjTask, type SubmittedTask } from '../model/task';
 import { backoffDelay, parseRetryAfter, type BackoffPolicy } from './backoff';
 import { parseJsonKeepingIds } from './jsonBody';
 
@@ -72,6 +72,8 @@ const UNREACHED_ATTEMPTS = 3;
 const FETCH_ATTEMPTS = 5;
 /** no read retry starts later than this after the first attempt (each attempt is capped too) */
 const READ_RETRY_BUDGET_MS = 120_000;
+/** how long a submit sent at (or after) its deadline may still take */
+const SUBMIT_GRACE_MS = 2000;
 /** per-task fetches in flight at once when list-by-condition is missing */
 const FETCH_PARALLELISM = 8;
 
@@ -187,7 +189,9 @@ export class MidjourneyClient {
 		let rateLimited = 0;
 		for (;;) {
 			attempt++;
-			const sent = await settle(async () => await this.send({ method: 'POST', path, body }));
+			// Each attempt is cut off at the item's Timeout too (a user who sets 3 s waits about 3 s), with a moment's grace.
+			const cutOff = deadline === undefined ? undefined : Math.max(deadline, this.now() + SUBMIT_GRACE_MS);
+			const sent = await settle(async () => await this.send({ method: 'POST', path, body, deadline: cutOff }));
 			if (!sent.ok) {
 				const failure = sent.error;
 				if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
@@ -315,7 +319,7 @@ export class MidjourneyClient {
 			const list = await this.listByCondition(ids, deadline);
 			if (list) {
 				for (const task of list) {
-					if (task && task.id !== undefined && task.id !== null) found.set(String(task.id), task);
+					if (asObject(task) && task.id !== undefined && task.id !== null) found.set(String(task.id), normaliseTask(task));
 				}
 				return found;
 			}
@@ -376,7 +380,7 @@ export class MidjourneyClient {
 		if (!task || task.id === undefined) {
 			throw new MidjourneyError('badResponse', `Fetching task ${id}: the answer was not a task`, { httpCode: status });
 		}
-		return task as MjTask;
+		return normaliseTask(task as MjTask);
 	}
 
 	private checkCommonFaults(what: string, response: RawResponse, json: unknown, malformed: boolean): void {
@@ -499,28 +503,33 @@ export class MidjourneyClient {
 		});
 	}
 
-	/** Retries a read on transient faults with exponential backoff, bounded. */
-	async withReadRetries<T>(read: () => Promise<T>): Promise<T> {
+	/**
+	 * Retries a read on transient faults with exponential backoff, bounded in
+	 * time; with a `deadline` (epoch ms, the user's Timeout) no retry starts
+	 * after it and `read` is handed it to cut its attempt off there.
+	 */
+	async withReadRetries<T>(read: (deadline?: number) => Promise<T>, deadline?: number): Promise<T> {
 		const start = this.now();
+		const budgetEnd = Math.min(start + READ_RETRY_BUDGET_MS, deadline ?? Infinity);
 		for (let attempt = 1; ; attempt++) {
-			const result = await settle(read);
+			const result = await settle(async () => await read(deadline));
 			if (result.ok) return result.value;
 			if (!isTransientError(result.error) || attempt >= FETCH_ATTEMPTS) throw result.error;
 			const retryAfter = (result.error as MidjourneyError).details.retryAfterMs;
 			const delay = retryAfter ?? backoffDelay(attempt, FETCH_RETRY, this.random);
 			// Bounded in time too: a server that never answers costs minutes, not ten.
-			if (this.now() + delay - start > READ_RETRY_BUDGET_MS) throw result.error;
+			if (this.now() + delay > budgetEnd) throw result.error;
 			await this.deps.sleep(delay);
 		}
 	}
 
 	/** Reads several tasks, with retries (the Fetch operation, parent look-ups). */
-	async fetchTasks(ids: string[]): Promise<Map<string, MjTask>> {
-		return await this.withReadRetries(async () => await this.fetchTasksOnce(ids));
+	async fetchTasks(ids: string[], deadline?: number): Promise<Map<string, MjTask>> {
+		return await this.withReadRetries(async (cutOff) => await this.fetchTasksOnce(ids, cutOff), deadline);
 	}
 
-	async fetchTask(id: string): Promise<MjTask | undefined> {
-		return await this.withReadRetries(async () => await this.fetchOneOnce(id));
+	async fetchTask(id: string, deadline?: number): Promise<MjTask | undefined> {
+		return await this.withReadRetries(async (cutOff) => await this.fetchOneOnce(id, cutOff), deadline);
 	}
 }
 

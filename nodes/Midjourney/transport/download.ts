@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { detectImageType } from '../images/format';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { NetworkError } from './client';
-import { sendRequest, type RequestContext } from './n8nHttp';
+import { secretForms } from '../model/redaction';
+import { CREDENTIAL_TYPE, sendRequest, type RequestContext } from './n8nHttp';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -25,7 +26,7 @@ export async function downloadFile(
 	what: string,
 	expected: ExpectedContent = 'image',
 ): Promise<DownloadedFile> {
-	const response = await sendDownload(ctx, url, baseUrl, what, 'arraybuffer');
+	const response = await sendDownload(ctx, url, baseUrl, what, 'arraybuffer', FILE_MAX_BYTES);
 	const body = response.body;
 	const data = Buffer.isBuffer(body)
 		? body
@@ -46,9 +47,11 @@ export async function downloadFile(
 type Readable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
 export interface DownloadedStream {
-	/** the body, not yet read: hand it on (prepareBinaryData) or destroy it */
+	/** the body, not yet read: hand it on (prepareBinaryData) or destroy it; cut off above VIDEO_MAX_BYTES */
 	stream: Readable;
 	contentType?: string;
+	/** whether the download's deadline cut it off (then the error should say "took longer than …") */
+	timedOut(): boolean;
 }
 
 function isReadable(value: unknown): value is Readable {
@@ -65,20 +68,32 @@ export async function downloadStream(
 	baseUrl: string,
 	what: string,
 ): Promise<DownloadedStream> {
-	const { statusCode, headers, body } = await sendDownload(ctx, url, baseUrl, what, 'stream');
+	const { statusCode, headers, body, timedOut } = await sendDownload(ctx, url, baseUrl, what, 'stream', VIDEO_MAX_BYTES);
 	if (!isReadable(body)) throw httpFailure(what, url, statusCode);
 	const contentType = headers?.['content-type'];
-	return { stream: body, contentType: typeof contentType === 'string' ? contentType : undefined };
+	return { stream: body, contentType: typeof contentType === 'string' ? contentType : undefined, timedOut };
 }
 
 interface DownloadResponse {
 	statusCode: number;
 	headers?: Record<string, unknown>;
 	body: unknown;
+	timedOut(): boolean;
 }
 
 /** Longest a download may take, from the request to the last byte. */
 export const DOWNLOAD_CAP_MS = 300_000;
+/** Largest image (or other whole file) downloaded: a Midjourney upscale is a few MB, a 4x one under 40. */
+export const FILE_MAX_BYTES = 100 * 1048576;
+/** Largest mp4 downloaded: Midjourney's videos are a few MB to some tens. */
+export const VIDEO_MAX_BYTES = 512 * 1048576;
+
+/** The error of a download the deadline ended. */
+export function tookTooLong(what: string, url: string): MidjourneyError {
+	return new MidjourneyError('unavailable', `Downloading ${what} took longer than ${DOWNLOAD_CAP_MS / 1000} s`, {
+		description: `${url} sent the file too slowly (or without end); nothing of it was kept. Run again, or fetch the task for fresh URLs.`,
+	});
+}
 
 /**
  * The GET of a download. Files on the API's own host (a self-hosted proxy, the
@@ -92,16 +107,23 @@ async function sendDownload(
 	baseUrl: string,
 	what: string,
 	encoding: 'arraybuffer' | 'stream',
+	maxBytes: number,
 ): Promise<DownloadResponse> {
+	refuseScheme(url, what);
+	const credentials = sameOrigin(url, baseUrl);
+	// Sent with the key: a file that echoes it back is refused (cheap next to the sizes involved).
+	const forbidden = credentials ? secretForms((await ctx.getCredentials(CREDENTIAL_TYPE)).apiKey) : [];
 	const sent = await settle(
 		async () =>
 			await sendRequest(ctx, {
 				method: 'GET',
 				url,
-				credentials: sameOrigin(url, baseUrl),
+				credentials,
+				forbidden,
 				foreignRedirect: 'dropCredentials',
 				capMs: DOWNLOAD_CAP_MS,
 				encoding,
+				maxBytes,
 			}),
 	);
 	if (!sent.ok) {
@@ -109,8 +131,8 @@ async function sendDownload(
 		if (failure instanceof MidjourneyError) throw failure;
 		if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
 		const code = failure instanceof NetworkError ? failure.code : 'EUNKNOWN';
-		const problem = code === 'DEADLINE' ? `not done within ${DOWNLOAD_CAP_MS / 1000} s` : code;
-		throw new MidjourneyError('unavailable', `Downloading ${what} failed (${problem})`, {
+		if (code === 'DEADLINE') throw tookTooLong(what, url);
+		throw new MidjourneyError('unavailable', `Downloading ${what} failed (${code})`, {
 			description: `Could not download ${url}.`,
 		});
 	}
@@ -121,6 +143,21 @@ async function sendDownload(
 		throw httpFailure(what, url, statusCode);
 	}
 	return sent.value;
+}
+
+/** Only http(s) is downloaded: a data:, ftp: or file: URL in a task is refused before anything is sent. */
+function refuseScheme(url: string, what: string): void {
+	let protocol = '';
+	try {
+		protocol = new URL(url).protocol;
+	} catch {
+		protocol = '';
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		throw new MidjourneyError('badResponse', `Downloading ${what}: the URL is not http(s)`, {
+			description: `The task gave "${url.slice(0, 80)}"; only http:// and https:// files are downloaded. Nothing was fetched.`,
+		});
+	}
 }
 
 function httpFailure(what: string, url: string, statusCode: number): MidjourneyError {

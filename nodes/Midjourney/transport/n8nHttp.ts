@@ -46,6 +46,8 @@ export function networkErrorCode(error: unknown): string | undefined {
 
 /** Longest one request to the API may take, redirects included (Fetch: per attempt). */
 export const API_REQUEST_CAP_MS = 60_000;
+/** Largest API answer read: a list of 100 tasks is well under 1 MB. */
+export const API_ANSWER_MAX_BYTES = 16 * 1048576;
 /** Redirects followed at most, per request. */
 const MAX_REDIRECTS = 5;
 
@@ -68,6 +70,13 @@ export interface HttpCall {
 	deadline?: number;
 	/** default: the body as bytes */
 	encoding?: 'arraybuffer' | 'stream';
+	/** most bytes the body may have: a larger one is cut off and refused (never stored, never retried) */
+	maxBytes: number;
+	/**
+	 * Texts the body must not hold: the key's forms, for a download sent with
+	 * the key (a file from the API host that echoes the request's headers).
+	 */
+	forbidden?: string[];
 }
 
 export interface HttpAnswer {
@@ -77,6 +86,8 @@ export interface HttpAnswer {
 	body: unknown;
 	/** where the answer came from, after redirects */
 	url: string;
+	/** whether the deadline cut the request off (for a stream: while it was read) */
+	timedOut(): boolean;
 }
 
 interface HelperResponse {
@@ -94,19 +105,31 @@ interface HelperResponse {
 export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<HttpAnswer> {
 	const cancel = cancelSignalOf(ctx);
 	const deadline = startDeadline(Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()), cancel);
+	const timedOut = () => deadline.expired;
 	let keepWatching = false;
 	try {
 		let { url, method, body, credentials } = call;
 		for (let hop = 0; ; hop++) {
-			const response = await sendOnce(ctx, { method, url, body, credentials, encoding: call.encoding }, deadline);
+			// Always a stream: the body is counted as it arrives, so a huge one is never held whole.
+			const response = await sendOnce(ctx, { method, url, body, credentials }, deadline);
 			const location = response.statusCode >= 300 && response.statusCode < 400 ? response.headers?.location : undefined;
 			if (typeof location !== 'string' || location === '') {
-				// A stream is read later: the deadline keeps watching until it closes.
-				if (isStream(response.body)) {
+				const headers = response.headers ?? {};
+				const answer = { statusCode: response.statusCode, headers, url, timedOut };
+				if (!isStream(response.body)) return { ...answer, body: response.body };
+				const stream = response.body;
+				refuseDeclaredSize(stream, headers, call.maxBytes, url);
+				const scan = bodyScanner(call.forbidden ?? [], url);
+				if (call.encoding === 'stream') {
+					// Read later: the deadline keeps watching until it closes.
 					keepWatching = true;
-					response.body.once('close', () => deadline.end());
+					stream.once('close', () => deadline.end());
+					watchStream(stream, call.maxBytes, url, scan);
+					return { ...answer, body: stream };
 				}
-				return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body, url };
+				const whole = await readWhole(stream, call.maxBytes, url, deadline, cancel);
+				scan(whole, true);
+				return { ...answer, body: whole };
 			}
 			if (isStream(response.body)) response.body.destroy();
 			const from = new URL(url);
@@ -132,9 +155,106 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 	}
 }
 
+/** The error of a body above `maxBytes`. */
+export function tooLarge(url: string, maxBytes: number): MidjourneyError {
+	return new MidjourneyError('tooLarge', `The answer of ${displayUrl(new URL(url))} is larger than ${Math.round(maxBytes / 1048576)} MB`, {
+		description: `Nothing of it was kept. No Midjourney answer or file is that large: check the URL, or the Base URL in the CometAPI credential.`,
+	});
+}
+
+/** A Content-Length above the limit: refused before a byte is read. */
+function refuseDeclaredSize(stream: Stream, headers: Record<string, unknown>, maxBytes: number, url: string): void {
+	const declared = Number(headers['content-length']);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		stream.destroy();
+		throw tooLarge(url, maxBytes);
+	}
+}
+
+/** The error of a body that holds the key. */
+function holdsKey(url: string): MidjourneyError {
+	return new MidjourneyError('badResponse', `The file at ${displayUrl(new URL(url))} holds the API key: refused`, {
+		description:
+			'The server sent the request\'s credentials back inside the file, so it was not stored. Report it to the server\'s operator; the key may need replacing.',
+	});
+}
+
+/**
+ * Looks for forbidden texts in a body, chunk by chunk (a text may straddle
+ * two chunks: the end of the previous one is kept). Throws on a find.
+ */
+function bodyScanner(forbidden: string[], url: string): (chunk: Buffer, whole?: boolean) => void {
+	const forms = forbidden.filter((form) => form.length > 0).map((form) => Buffer.from(form, 'utf8'));
+	if (forms.length === 0) return () => {};
+	const overlap = Math.max(...forms.map((form) => form.length)) - 1;
+	let tail = Buffer.alloc(0);
+	return (chunk, whole = false) => {
+		const window = whole ? chunk : Buffer.concat([tail, chunk]);
+		if (forms.some((form) => window.includes(form))) throw holdsKey(url);
+		tail = window.subarray(Math.max(0, window.length - overlap));
+	};
+}
+
+/**
+ * Counts and scans a stream's bytes as its consumer takes them, and cuts it
+ * off above the limit or at the key. It watches the stream's 'data' events
+ * rather than listening to them: a listener would change the stream's flow
+ * for whichever consumer reads it (peekStream, then n8n's binary data store).
+ * A refused chunk is not passed on.
+ */
+function watchStream(stream: Stream, maxBytes: number, url: string, scan: (chunk: Buffer) => void): void {
+	let length = 0;
+	// A refusal between two consumers (after peekStream, before the store listens) must not crash the process.
+	stream.once('error', () => {});
+	const emit = stream.emit.bind(stream);
+	stream.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+		if (event === 'data') {
+			const chunk = args[0] as Buffer;
+			length += chunk.length;
+			const refused = length > maxBytes ? tooLarge(url, maxBytes) : settleSync(() => scan(chunk));
+			if (refused) {
+				stream.destroy(refused);
+				return false;
+			}
+		}
+		return emit(event, ...args);
+	};
+}
+
+/** The error `run` throws, if any. */
+function settleSync(run: () => void): Error | undefined {
+	try {
+		run();
+		return undefined;
+	} catch (error) {
+		return error as Error;
+	}
+}
+
+/** The whole body as bytes, refused above the limit; a deadline or a cancel that cuts it off says so. */
+async function readWhole(stream: Stream, maxBytes: number, url: string, deadline: Deadline, cancel?: AbortSignal): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	const read = await settle(async () => {
+		for await (const chunk of stream as unknown as AsyncIterable<Buffer>) {
+			length += chunk.length;
+			if (length > maxBytes) {
+				stream.destroy();
+				throw tooLarge(url, maxBytes);
+			}
+			chunks.push(chunk);
+		}
+	});
+	if (read.ok) return Buffer.concat(chunks);
+	if (read.error instanceof MidjourneyError) throw read.error;
+	if (cancel?.aborted) throw new NetworkError('ERR_CANCELED', false, true);
+	if (deadline.expired) throw new NetworkError('DEADLINE', false);
+	throw new NetworkError(networkErrorCode(read.error) ?? 'ECONNRESET', false);
+}
+
 async function sendOnce(
 	ctx: RequestContext,
-	call: Pick<HttpCall, 'method' | 'url' | 'body' | 'credentials' | 'encoding'>,
+	call: Pick<HttpCall, 'method' | 'url' | 'body' | 'credentials'>,
 	deadline: Deadline,
 ): Promise<HelperResponse> {
 	const options: IHttpRequestOptions = {
@@ -142,7 +262,7 @@ async function sendOnce(
 		url: call.url,
 		body: call.body,
 		json: call.body !== undefined,
-		encoding: call.encoding ?? 'arraybuffer',
+		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
@@ -195,7 +315,13 @@ function redirectRefused(from: URL, to: URL): MidjourneyError {
 	);
 }
 
-function isStream(value: unknown): value is { destroy(): void; once(event: string, listener: () => void): unknown } {
+interface Stream {
+	destroy(error?: Error): void;
+	once(event: string, listener: () => void): unknown;
+	emit(event: string | symbol, ...args: unknown[]): boolean;
+}
+
+function isStream(value: unknown): value is Stream {
 	return !!value && typeof (value as { pipe?: unknown }).pipe === 'function' && typeof (value as { destroy?: unknown }).destroy === 'function';
 }
 
@@ -209,6 +335,7 @@ export function createN8nSender(ctx: RequestContext, baseUrl: string): RequestSe
 			body: request.body,
 			credentials: true,
 			capMs: API_REQUEST_CAP_MS,
+			maxBytes: API_ANSWER_MAX_BYTES,
 			deadline: request.deadline,
 		});
 		// Text, not parsed: the client reads long numeric ids without losing digits.

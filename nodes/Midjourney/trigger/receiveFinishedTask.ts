@@ -1,9 +1,10 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { ItemSettings } from '../parameters/settings';
-import { isFinalStatus } from '../model/task';
+import { isFinalStatus, isTaskIdToken } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
+import { callbackTask, callbackTaskId } from '../execution/callback/body';
 import { collectOutput } from '../execution/collectOutput';
 import { buildTaskItems } from '../output/taskItems';
 
@@ -30,10 +31,30 @@ function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): 
 	return { noWebhookResponse: true };
 }
 
+/** Tasks that started an execution, by trigger: a repeated final callback starts none (one execution per task). */
+const started = new Map<string, number>();
+const STARTED_MEMORY_MS = 60 * 60_000;
+const STARTED_MEMORY_SIZE = 10_000;
+
+/** Whether this is the first final callback of the task for this trigger (in this process). */
+function claimStart(key: string): boolean {
+	const now = Date.now();
+	// Maps keep insertion order: the oldest entries are dropped first.
+	for (const [known, at] of started) {
+		if (now - at <= STARTED_MEMORY_MS && started.size <= STARTED_MEMORY_SIZE) break;
+		started.delete(known);
+	}
+	if (started.has(key)) return false;
+	started.set(key, now);
+	return true;
+}
+
 export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: TriggerFilters): Promise<IWebhookResponseData> {
-	const body = ctx.getBodyData() ?? {};
-	const taskId = body.id === undefined || body.id === null ? '' : String(body.id).trim();
+	const body = callbackTask(ctx);
+	const taskId = callbackTaskId(body);
 	if (taskId === '') return answer(ctx, 400, { message: 'The body has no task id' });
+	// The same rule as every Task ID field: "." or ".." would climb out of /mj/task/{id}/fetch.
+	if (!isTaskIdToken(taskId)) return answer(ctx, 400, { message: 'The body\'s id is not a task id' });
 	// Progress callbacks need no read: only a finished task starts the workflow, and that is checked at the source.
 	if (!isFinalStatus(body.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
 
@@ -45,6 +66,9 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 	if (!isFinalStatus(task.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
 	if (!filters.statuses.includes(String(task.status))) return answer(ctx, 200, { message: 'Received; status filtered out' });
 	if (filters.state !== '' && task.state !== filters.state) return answer(ctx, 200, { message: 'Received; state filtered out' });
+	if (!claimStart(`${String(ctx.getWorkflow().id)}/${ctx.getNode().name}/${taskId}`)) {
+		return answer(ctx, 200, { message: 'Received; this task already started an execution' });
+	}
 
 	const settings: ItemSettings = {
 		speed: 'default',
@@ -52,6 +76,7 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 		waitMode: 'poll',
 		pollIntervalMs: 0,
 		timeoutMs: 0,
+		callbackWaitLimitMs: 0,
 		initialDelayMs: 0,
 		onTimeout: 'fail',
 		downloadImage: filters.downloadImage,

@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { PACKAGE_TRIGGER_TYPE, chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../harness';
 import { LiveWebhook } from '../../harness/liveWebhooks';
+import { startRawAnswers } from '../../hostile/servers';
 import { FAST, SECRET_KEY, everythingVisible, useEmulator } from './emulatorSetup';
 
 const api = useEmulator({ taskDurationMs: 200, concurrency: 10, queueSize: 10 });
@@ -105,6 +106,52 @@ describe('Midjourney Trigger', () => {
 			// A real id with a false status: the API says it is still running, so nothing starts.
 			expect(await post({ id: taskId, status: 'SUCCESS', imageUrl: 'http://127.0.0.1:1/evil.png' })).toBe(200);
 			expect(hook.executions).toHaveLength(0);
+		});
+	});
+
+	describe('issue 20: one execution per task, ids read as every Task ID field reads them', () => {
+		const postRaw = async (url: string, body: string) => {
+			const response = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+			await response.body.dump();
+			return response.statusCode;
+		};
+
+		it('a repeated final callback (the duplicate fault) starts one execution per task, not per callback', async () => {
+			api.emulator.setOptions({ hookFaults: { duplicate: true } });
+			await withTrigger({ statuses: ['SUCCESS'] }, async (hook) => {
+				const ids = await submitWithHook(hook.url, ['a red kite', 'a green door']);
+				const runs = await finished(hook);
+				expect(runs.map((run) => run.output('Next')[0].json.taskId).sort()).toEqual([...ids].sort());
+				// The copies were received and answered, they started nothing.
+				expect(hook.answers.length).toBeGreaterThan(runs.length);
+			});
+		});
+
+		it('ids "." and ".." are refused (400) and nothing is read', async () => {
+			await withTrigger({ statuses: ['SUCCESS'] }, async (hook) => {
+				api.emulator.requests.length = 0;
+				for (const id of ['.', '..', 'a/b']) expect(await postRaw(hook.url, JSON.stringify({ id, status: 'SUCCESS' }))).toBe(400);
+				expect(api.emulator.requests).toHaveLength(0);
+				expect(hook.executions).toHaveLength(0);
+			});
+		});
+
+		it('an id above 2^53 sent as a JSON number keeps every digit (the raw body is read, not n8n’s rounded one)', async () => {
+			const BIG_ID = '12345678901234567890';
+			const server = await startRawAnswers(() => ({ body: `{"id":${BIG_ID},"status":"SUCCESS","progress":"100%","action":"IMAGINE","prompt":"x","buttons":[]}` }));
+			const hook = new LiveWebhook(triggerWorkflow({ statuses: ['SUCCESS'] }), 'Midjourney Trigger', {
+				credentials: { cometApi: { apiKey: SECRET_KEY, baseUrl: server.url, authStyle: 'bearer' } },
+			});
+			await hook.start();
+			try {
+				expect(await postRaw(hook.url, `{"id":${BIG_ID},"status":"SUCCESS"}`)).toBe(200);
+				const runs = await finished(hook);
+				expect(runs.map((run) => run.output('Next')[0].json.taskId)).toEqual([BIG_ID]);
+				expect(server.received.map((received) => received.url)).toEqual([`/mj/task/${BIG_ID}/fetch`]);
+			} finally {
+				await hook.close();
+				await server.close();
+			}
 		});
 	});
 });

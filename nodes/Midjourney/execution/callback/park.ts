@@ -115,10 +115,11 @@ export async function parkUntilCallbacks(
 	}
 
 	ctx.getContext('node')[PARKED_BATCH_KEY] = batch;
-	const longestTimeoutMs = Math.max(
-		...items.map((item) => ('settings' in item && item.watch ? item.settings.timeoutMs : 0)),
+	// The wait limit: how long callbacks are trusted before the items go on (for a Fetch that waits).
+	const longestWaitMs = Math.max(
+		...items.map((item) => ('settings' in item && item.watch ? item.settings.callbackWaitLimitMs : 0)),
 	);
-	await ctx.putExecutionToWait(new Date(Date.now() + longestTimeoutMs));
+	await ctx.putExecutionToWait(new Date(Date.now() + longestWaitMs));
 	parkedRuns.add(ctx);
 	return {
 		parked: true,

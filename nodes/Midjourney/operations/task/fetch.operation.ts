@@ -15,8 +15,8 @@ export function splitTaskIds(entries: string[]): string[] {
 		.filter((id) => id !== '');
 }
 
-/** Reads every item's tasks in one batched read. */
-async function read(ctx: IExecuteFunctions, client: MidjourneyClient): Promise<TaskReadResult[]> {
+/** Reads every item's tasks in one batched read, cut off at `deadline`. */
+async function read(ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number): Promise<TaskReadResult[]> {
 	const requested = ctx.getInputData().map((_, itemIndex) => {
 		try {
 			const ids = splitTaskIds(readTextList(ctx, 'taskIds', itemIndex, { label: 'Task IDs' }));
@@ -36,10 +36,10 @@ async function read(ctx: IExecuteFunctions, client: MidjourneyClient): Promise<T
 	try {
 		if (allIds.length === 1) {
 			// One id: the plain fetch endpoint, which every server has.
-			const task = await client.fetchTask(allIds[0]);
+			const task = await client.fetchTask(allIds[0], deadline);
 			if (task) tasks.set(allIds[0], task);
 		} else if (allIds.length > 1) {
-			tasks = await client.fetchTasks(allIds);
+			tasks = await client.fetchTasks(allIds, deadline);
 		}
 	} catch (error) {
 		readError = error;
@@ -64,7 +64,8 @@ export const fetch: ReadOperation = {
 	kind: 'read',
 	displayName: 'Fetch',
 	action: 'Fetch tasks by ID',
-	description: 'Read the current state of one or more tasks by ID',
+	description: 'Read the current state of one or more tasks by ID, or wait until they have finished',
+	waits: true,
 	fields: [
 		{
 			displayName: 'Task IDs',

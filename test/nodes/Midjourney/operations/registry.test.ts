@@ -44,7 +44,9 @@ const properties = description.properties;
 const NODE = { typeVersion: 1 };
 
 const SHARED_OPTIONS = ['binaryPropertyName', 'downloadImage', 'downloadVideo', 'output'];
-const WAITING_OPTIONS = ['initialDelay', 'onTimeout', 'pollInterval', 'timeout', 'waitMode'];
+const WAITING_OPTIONS = ['callbackWaitLimit', 'initialDelay', 'onTimeout', 'pollInterval', 'timeout', 'waitMode'];
+/** The waiting options a read that waits (Fetch) shows: it polls, so no Initial Delay, Wait Mode or Callback Wait Limit. */
+const READ_WAITING_OPTIONS = ['onTimeout', 'pollInterval', 'timeout'];
 const SUBMIT_OPTIONS = ['maxConcurrency', 'notifyHook', 'speed', 'state'];
 
 describe('(a) every operation file is registered', () => {
@@ -124,7 +126,10 @@ function isShown(values: INodeParameters, property: INodeProperties): boolean {
 }
 
 const optionsField = properties.find((property) => property.name === 'options')!;
-const waitField = properties.find((property) => property.name === 'waitForCompletion')!;
+const waitFields = properties.filter((property) => property.name === 'waitForCompletion');
+const waitField = waitFields[0];
+/** Wait for Completion of the reads that wait (Fetch): off by default, so Fetch reads the current state. */
+const readWaitField = waitFields[1];
 
 /** Names of the Options collection entries shown for these values. */
 function shownOptions(values: INodeParameters): string[] {
@@ -166,13 +171,16 @@ describe('(c) which fields each operation shows', () => {
 	);
 
 	it.each(reads.map((entry) => [entry.resource, entry.operation] as const))(
-		'%s / %s (read) shows neither Wait for Completion nor submit options, only the output options',
+		'%s / %s (read) shows Wait for Completion, off, and only the output options until it is on',
 		(resource, operation) => {
 			const values = valuesFor(resource, operation);
 			expect(isShown(values, waitField)).toBe(false);
-			expect('waitForCompletion' in values).toBe(false);
+			expect(isShown(values, readWaitField)).toBe(true);
+			expect(values.waitForCompletion).toBe(false);
 			expect(isShown(values, optionsField)).toBe(true);
 			expect(shownOptions(values)).toEqual([...SHARED_OPTIONS].sort());
+			const waiting = valuesFor(resource, operation, { waitForCompletion: true });
+			expect(shownOptions(waiting)).toEqual([...SHARED_OPTIONS, ...READ_WAITING_OPTIONS].sort());
 		},
 	);
 
@@ -260,8 +268,9 @@ describe('(c) which fields each operation shows', () => {
 
 	it('every property is the resource, an operation dropdown, an own field of one operation, or shared', () => {
 		const ownCount = registered.reduce((sum, entry) => sum + entry.definition.fields.length, 0);
-		expect(properties).toHaveLength(1 + resources.length + ownCount + 2);
-		expect(properties.slice(-2).map((property) => property.name)).toEqual(['waitForCompletion', 'options']);
+		// Shared: Wait for Completion (submits; reads that wait) and the Options collection.
+		expect(properties).toHaveLength(1 + resources.length + ownCount + 3);
+		expect(properties.slice(-3).map((property) => property.name)).toEqual(['waitForCompletion', 'waitForCompletion', 'options']);
 	});
 });
 

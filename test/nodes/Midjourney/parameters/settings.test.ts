@@ -62,6 +62,7 @@ describe('readItemSettings', () => {
 			waitMode: 'poll',
 			pollIntervalMs: 5000,
 			timeoutMs: 900_000,
+			callbackWaitLimitMs: 900_000,
 			initialDelayMs: 10_000,
 			onTimeout: 'fail',
 			downloadImage: false,
@@ -72,6 +73,19 @@ describe('readItemSettings', () => {
 		expect(settingsOf({})).toEqual(expected);
 		// Options not set at all (getNodeParameter's fallback) read the same.
 		expect(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT)).toEqual(expected);
+	});
+
+	it('Callback Wait Limit: unset is the Timeout, a shorter one is kept, a longer one is cut to the Timeout', () => {
+		expect(settingsOf({ timeout: 600 }).callbackWaitLimitMs).toBe(600_000);
+		expect(settingsOf({ timeout: 600, callbackWaitLimit: 120 }).callbackWaitLimitMs).toBe(120_000);
+		expect(settingsOf({ timeout: 60, callbackWaitLimit: 120 }).callbackWaitLimitMs).toBe(60_000);
+	});
+
+	it('a read that waits (Fetch) takes Wait for Completion, off unless set, and never Callback mode', () => {
+		const reading = { submits: false, takesBot: false, waits: true };
+		expect(readItemSettings(fakeContext([{ options: {} }]).ctx, 0, reading).waitForCompletion).toBe(false);
+		const waiting = readItemSettings(fakeContext([{ options: { waitMode: 'callback' }, waitForCompletion: true }]).ctx, 0, reading);
+		expect(waiting).toMatchObject({ waitForCompletion: true, waitMode: 'poll' });
 	});
 
 	it('reads the item asked for', () => {
@@ -89,6 +103,7 @@ describe('readItemSettings', () => {
 				notifyHook: 'https://hooks.example.com/mj',
 				pollInterval: 2,
 				timeout: 120,
+				callbackWaitLimit: 30,
 				initialDelay: 4,
 				onTimeout: 'returnTask',
 				downloadImage: true,
@@ -105,6 +120,7 @@ describe('readItemSettings', () => {
 			waitMode: 'poll',
 			pollIntervalMs: 2000,
 			timeoutMs: 120_000,
+			callbackWaitLimitMs: 30_000,
 			initialDelayMs: 4000,
 			onTimeout: 'returnTask',
 			downloadImage: true,

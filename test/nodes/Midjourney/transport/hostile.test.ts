@@ -9,6 +9,9 @@
  *  - waits end on time (Timeout + a small margin);
  *  - the key is in no output or error.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../../emulator';
@@ -185,7 +188,7 @@ describe('every wait ends on time', () => {
 			async execute(this: IExecuteFunctions) {
 				const started = Date.now();
 				try {
-					await sendRequest(this, { method: 'GET', url, capMs, credentials: false });
+					await sendRequest(this, { method: 'GET', url, capMs, credentials: false, maxBytes: 1048576 });
 					return [[{ json: { outcome: 'answered', elapsedMs: Date.now() - started } }]];
 				} catch (error) {
 					const code = error instanceof NetworkError ? error.code : String(error);
@@ -325,7 +328,8 @@ describe('answers read faithfully', () => {
 		const api = await startServer('127.0.0.1', async (req, res) => {
 			if (!isImage(req)) return await forward(emu.url, req, res);
 			res.writeHead(200, { 'content-type': 'text/html' });
-			res.end(`<html>you asked for ${req.url} with ${JSON.stringify(req.headers)}</html>`);
+			// Not the request's headers: a page that echoes the key is refused for that first (see the key scan below).
+			res.end(`<html>you asked for ${req.url} with ${Object.keys(req.headers).length} headers</html>`);
 		});
 		emu.setOptions({ publicUrl: api.url });
 		await using(async () => [emu, api], async () => {
@@ -339,4 +343,215 @@ describe('answers read faithfully', () => {
 	it('the thief PNG is a real image (the download checks are not vacuous)', () => {
 		expect(PNG_BYTES.subarray(1, 4).toString('latin1')).toBe('PNG');
 	});
+});
+
+describe('odd values from a server are normalised before they are used or redacted', () => {
+	it('a status and progress sent as JSON numbers: the timeout error names the task, its status and progress', async () => {
+		await warmUp();
+		const TASK = '1700000000000042';
+		const server = await startRawAnswers((req) =>
+			req.url.includes('/submit/')
+				? { body: `{"code":1,"description":"ok","result":"${TASK}"}` }
+				: req.url.includes('list-by-condition')
+					? { body: `[{"id":"${TASK}","status":3,"progress":45}]` }
+					: { body: `{"id":"${TASK}","status":3,"progress":45}` },
+		);
+		try {
+			const run = await runNode(imagine({ timeout: 2 }), server.url);
+			expect(run.items).toHaveLength(1);
+			const text = errorText(run.items[0]);
+			expect(text).not.toMatch(/is not a function/);
+			expect(text).toMatch(new RegExp(`Task ${TASK} did not finish within 2 s \\(last status 3, 45%\\)`));
+			expect(run.items[0].json.taskId).toBe(TASK);
+			expect(run.items[0].json.status).toBe('3');
+			expect(run.items[0].json.progress).toBe('45%');
+			// Without Continue On Fail the same error stops the node (this is where the redaction broke).
+			const stopped = await runWorkflow(chain(midjourneyNode('Midjourney', imagine({ timeout: 2 }))), {
+				credentials: { cometApi: { apiKey: KEY, baseUrl: server.url, authStyle: 'bearer' } },
+			});
+			const error = stopped.error as { message?: string; description?: string } | undefined;
+			expect(`${error?.message} ${error?.description}`).toMatch(new RegExp(`Task ${TASK} did not finish.*last status 3, 45%.*Task ID ${TASK}`, 's'));
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+});
+
+describe('requests are bounded by the user’s Timeout where it is shorter than the cap', () => {
+	it('a submit that never answers ends at about a 3 s Timeout (not the 60 s cap), reported as "a task may have been created"', async () => {
+		await warmUp();
+		const server = await startSilent();
+		try {
+			const run = await runNode(imagine({ timeout: 3 }), server.url);
+			expect(errorText(run.items[0])).toMatch(/no clear answer.*may have been created/s);
+			expect(run.elapsedMs).toBeLessThan(3000 + 3000);
+			expect(server.received.filter((request) => request.url.includes('/submit/'))).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	it('a Fetch that waits, against a server that never answers, ends at about its 3 s Timeout (not after 121 s)', async () => {
+		await warmUp();
+		const server = await startSilent();
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: '1700000000000001', waitForCompletion: true, options: { timeout: 3 } }, server.url);
+			expect(errorText(run.items[0])).toMatch(/no answer in time|could not be reached/);
+			expect(run.elapsedMs).toBeLessThan(3000 + 3000);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+});
+
+describe('downloads and API answers are bounded: count, size, scheme, time', () => {
+	const TASK = '1700000000000077';
+	const videoTask = (videoUrls: string[]) =>
+		JSON.stringify({ id: TASK, action: 'VIDEO', status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], videoUrls: videoUrls.map((url) => ({ url })) });
+	const fetchVideos = (baseUrl: string) => runNode({ operation: 'fetch', taskIds: TASK, options: { downloadVideo: true } }, baseUrl);
+
+	it('a task listing 50 videos: refused with the count, not one of them fetched', async () => {
+		await warmUp();
+		let own = '';
+		// The video URLs point at the server itself.
+		const server = await startRawAnswers((req) =>
+			req.url.includes('/mj/task/') ? { body: videoTask(Array.from({ length: 50 }, (_, index) => `${own}/v${index}.mp4`)) } : { body: '' },
+		);
+		own = server.url;
+		try {
+			const run = await fetchVideos(server.url);
+			expect(errorText(run.items[0])).toMatch(/lists 50 videos, more than the 4 a video task makes/);
+			expect(server.received.filter((request) => request.url.endsWith('.mp4'))).toHaveLength(0);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	for (const url of ['data:video/mp4;base64,AAAAGGZ0eXBpc29t', 'ftp://127.0.0.1/video.mp4', 'file:///etc/passwd']) {
+		it(`a video URL ${url.slice(0, 12)}…: refused by its scheme, nothing fetched`, async () => {
+			await warmUp();
+			const server = await startRawAnswers(() => ({ body: videoTask([url]) }));
+			try {
+				const run = await fetchVideos(server.url);
+				expect(errorText(run.items[0])).toMatch(/the URL is not http\(s\)/);
+				expect(run.items[0].binary).toBeUndefined();
+				expect(server.received.filter((request) => !request.url.includes('/mj/task/'))).toHaveLength(0);
+			} finally {
+				await server.close();
+			}
+		}, CASE_TIMEOUT);
+	}
+
+	it('a 17 MB answer that is not JSON to a Fetch is cut off at 16 MB and read once, not five times', async () => {
+		await warmUp();
+		const huge = 'x'.repeat(17 * 1048576);
+		const server = await startRawAnswers(() => ({ body: huge, type: 'text/html' }));
+		try {
+			const run = await runNode({ operation: 'fetch', taskIds: TASK }, server.url);
+			expect(errorText(run.items[0])).toMatch(/larger than 16 MB/);
+			expect(server.received).toHaveLength(1);
+		} finally {
+			await server.close();
+		}
+	}, CASE_TIMEOUT);
+
+	/** A probe node that reads one streamed body through the node's sender, with a small size limit and cap. */
+	function streamProbe(url: string, maxBytes: number, capMs: number): INodeType {
+		return {
+			description: { displayName: 'Probe', name: 'probe', group: ['transform'], version: 1, description: '', defaults: { name: 'Probe' }, inputs: ['main'], outputs: ['main'], properties: [] },
+			async execute(this: IExecuteFunctions) {
+				const answer = await sendRequest(this, { method: 'GET', url, capMs, credentials: false, maxBytes, encoding: 'stream' });
+				let read = 0;
+				let outcome = 'ended';
+				try {
+					for await (const chunk of answer.body as AsyncIterable<Buffer>) read += chunk.length;
+				} catch (error) {
+					outcome = (error as Error).message;
+				}
+				return [[{ json: { outcome, read, timedOut: answer.timedOut() } }]];
+			},
+		} as unknown as INodeType;
+	}
+
+	it('an endless streamed body (a video) is cut off at its size limit, and a deadline says it timed out', async () => {
+		await warmUp();
+		const endless = await startServer('127.0.0.1', (_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4' });
+			const chunk = Buffer.alloc(64 * 1024, 1);
+			const pump = setInterval(() => res.write(chunk), 5);
+			res.on('close', () => clearInterval(pump));
+		});
+		try {
+			const sized = await runWorkflow(chain({ name: 'Probe', type: 'test.probe', parameters: {} }), {
+				nodeTypes: { 'test.probe': streamProbe(`${endless.url}/v.mp4`, 1048576, 20_000) },
+			});
+			const [cut] = sized.output('Probe');
+			expect(cut.json.outcome).toMatch(/larger than 1 MB/);
+			expect(cut.json.read).toBeLessThanOrEqual(1048576 + 64 * 1024);
+			expect(cut.json.timedOut).toBe(false);
+			const slow = await runWorkflow(chain({ name: 'Probe', type: 'test.probe', parameters: {} }), {
+				nodeTypes: { 'test.probe': streamProbe(`${endless.url}/v.mp4`, 1024 * 1048576, 1000) },
+			});
+			expect(slow.output('Probe')[0].json.timedOut).toBe(true);
+		} finally {
+			await endless.close();
+		}
+	}, CASE_TIMEOUT);
+});
+
+describe('a file from the API host that holds the key is refused, not stored', () => {
+	const TASK = '1700000000000088';
+	const MP4 = readFileSync(join(__dirname, '../../../emulator/fixtures/video-0.mp4'));
+	const echo = (req: { headers: Record<string, unknown> }) => Buffer.from(` sent with ${JSON.stringify(req.headers)} `);
+	type Kind = 'image' | 'video';
+
+	/**
+	 * The API host: its task (an upscale or a video) points at a file on the same host, which it
+	 * serves as `file(request)` says. Runs a Fetch with the download on, closes the server.
+	 */
+	async function fetchFile(kind: Kind, file: (req: { headers: Record<string, unknown> }) => Buffer, style: Style = 'bearer'): Promise<Run> {
+		await warmUp();
+		const server = await startServer('127.0.0.1', (req, res) => {
+			if (req.url.includes('/mj/task/')) {
+				const url = `http://${req.headers.host}/${kind === 'image' ? 'image.png' : 'v.mp4'}`;
+				const media = kind === 'image' ? { action: 'UPSCALE', imageUrl: url } : { action: 'VIDEO', videoUrls: [{ url }] };
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ id: TASK, status: 'SUCCESS', progress: '100%', prompt: 'x', buttons: [], ...media }));
+				return;
+			}
+			res.writeHead(200, { 'content-type': kind === 'image' ? 'image/png' : 'video/mp4' });
+			res.end(file(req));
+		});
+		try {
+			const download = kind === 'image' ? { downloadImage: true } : { downloadVideo: true };
+			return await runNode({ operation: 'fetch', taskIds: TASK, options: download }, server.url, style);
+		} finally {
+			await server.close();
+		}
+	}
+
+	for (const style of STYLES) {
+		it(`an image that starts as a PNG and echoes the request's credentials (${style})`, async () => {
+			const run = await fetchFile('image', (req) => Buffer.concat([PNG_BYTES, echo(req)]), style);
+			expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+			expect(run.items[0].binary).toBeUndefined();
+		}, CASE_TIMEOUT);
+	}
+
+	it('an mp4 that echoes the Authorization header after its first boxes', async () => {
+		const run = await fetchFile('video', (req) => Buffer.concat([MP4, echo(req)]));
+		expect(errorText(run.items[0])).toMatch(/holds the API key: refused/);
+		expect(run.items[0].binary).toBeUndefined();
+		// Far past the first chunk, while n8n's binary data store reads the stream.
+		const late = await fetchFile('video', (req) => Buffer.concat([MP4, Buffer.alloc(512 * 1024), echo(req)]));
+		expect(errorText(late.items[0])).toMatch(/holds the API key: refused/);
+		expect(late.items[0].binary).toBeUndefined();
+	}, CASE_TIMEOUT);
+
+	it('the same files without the key are stored (the scan is not vacuous)', async () => {
+		const video = await fetchFile('video', () => Buffer.concat([MP4, Buffer.from(' no secret here ')]));
+		expect(video.items[0].binary?.data?.mimeType).toBe('video/mp4');
+		const image = await fetchFile('image', () => Buffer.concat([PNG_BYTES, Buffer.from(' no secret here ')]));
+		expect(image.items[0].binary?.data?.mimeType).toBe('image/png');
+	}, CASE_TIMEOUT);
 });

@@ -139,7 +139,8 @@ describe('Wait Mode "Callback"', () => {
 			body: JSON.stringify({ id: taskId, status: 'SUCCESS', imageUrl: 'http://127.0.0.1:1/evil.png' }),
 			headers: { 'content-type': 'application/json' },
 		});
-		expect(lying.statusCode).toBe(200);
+		// The API says the task runs: 503, "call again" (this could be the callback that completes the batch, sent early).
+		expect(lying.statusCode).toBe(503);
 		await lying.body.dump();
 		expect(waiting.status(parked.executionId)).toBe('waiting');
 		const resumed = await waiting.ended(parked.executionId);
@@ -260,5 +261,72 @@ describe('Wait Mode "Callback"', () => {
 		);
 		expect(asTool.run.status).toBe('success');
 		expect(asTool.output('Imagine')[0].json.status).toBe('SUCCESS');
+	});
+
+	describe('issue 20: one resume whatever process receives the callback; the lost callback recovered', () => {
+		const post = async (url: string, body: IDataObject) => {
+			const answer = await request(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+			return { statusCode: answer.statusCode, body: (await answer.body.json()) as IDataObject };
+		};
+		/** The batch's tasks as the API holds them, the last to finish last. */
+		const byFinish = (ids: string[]) =>
+			ids.map((id) => api.emulator.tasks.get(id)!).sort((a, b) => a.finishTime - b.finishTime || a.id.localeCompare(b.id));
+
+		it('only the final callback of the task that ended last resumes: the others keep the execution waiting, even after every task ended', async () => {
+			api.emulator.setOptions({ hookFaults: { drop: 'all' } });
+			const parked = await park(3);
+			await api.emulator.waitForIdle();
+			const ordered = byFinish(parked.output('Imagine').map((item) => String(item.json.taskId)));
+			const resumeUrl = ordered[0].notifyHook!;
+			// Every task has ended, yet the callbacks of the two that ended first do not resume (another process may hold the last one).
+			for (const task of ordered.slice(0, 2)) {
+				const answer = await post(resumeUrl, { id: task.id, status: 'SUCCESS' });
+				expect(answer.statusCode).toBe(200);
+				expect(String(answer.body.message)).toContain(`task ${ordered[2].id}`);
+				expect(waiting.status(parked.executionId)).toBe('waiting');
+			}
+			const last = await post(resumeUrl, { id: ordered[2].id, status: 'SUCCESS' });
+			expect(last.statusCode).toBe(200);
+			const resumed = await waiting.ended(parked.executionId);
+			expect(resumed.output('Next').map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+			expect(waiting.resumes(parked.executionId)).toBe(1);
+		});
+
+		it('a final callback the node could not act on (the API unreadable) is answered 503, inviting a retry that resumes', async () => {
+			api.emulator.setOptions({ hookFaults: { drop: 'all' } });
+			const parked = await park(1);
+			await api.emulator.waitForIdle();
+			const taskId = String(parked.output('Imagine')[0].json.taskId);
+			const resumeUrl = api.emulator.tasks.get(taskId)!.notifyHook!;
+			api.emulator.setOptions({ faults: [{ target: 'list', kind: '500', times: 1 }] });
+			const refused = await post(resumeUrl, { id: taskId, status: 'SUCCESS' });
+			expect(refused.statusCode).toBe(503);
+			expect(waiting.status(parked.executionId)).toBe('waiting');
+			const retried = await post(resumeUrl, { id: taskId, status: 'SUCCESS' });
+			expect(retried.statusCode).toBe(200);
+			expect((await waiting.ended(parked.executionId)).output('Next')[0].json.status).toBe('SUCCESS');
+		});
+
+		it('Callback Wait Limit: the park ends at the limit, not the Timeout, and a Fetch that waits picks the tasks up', async () => {
+			api.emulator.setOptions({ hookFaults: { drop: 'final' }, taskDurationMs: 1500 });
+			const workflow = chain(
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: { ...CALLBACK, timeout: 900, callbackWaitLimit: 60 } }),
+				midjourneyNode('Fetch', { operation: 'fetch', taskIds: '={{ $json.taskId }}', waitForCompletion: true, options: { pollInterval: 0.2, timeout: 30 } }),
+			);
+			const before = Date.now();
+			const parked = await waiting.run(workflow, { credentials: api.credentials(), triggerItems: prompts(2).map((prompt) => ({ json: { prompt } })) });
+			expect(parked.run.status).toBe('waiting');
+			const waitTill = new Date(parked.run.waitTill!).getTime();
+			expect(waitTill).toBeGreaterThanOrEqual(before + 60_000);
+			expect(waitTill).toBeLessThan(Date.now() + 61_000);
+			// The limit ends while the tasks still run (their final callbacks lost): Fetch waits for them.
+			const resumed = await waiting.resumeAtWaitLimit(parked.executionId);
+			expect(resumed.run.status).toBe('success');
+			const passedOn = resumed.output('Imagine');
+			expect(resumed.output('Fetch').map((item) => [item.json.taskId, item.json.status])).toEqual(
+				passedOn.map((item) => [item.json.taskId, 'SUCCESS']),
+			);
+			expect(api.emulator.createdTaskIds()).toHaveLength(2);
+		});
 	});
 });

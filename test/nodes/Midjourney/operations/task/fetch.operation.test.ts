@@ -64,4 +64,42 @@ describe('Fetch', () => {
 		});
 		expect(result.output('Fetch')[0].json.status).toBe('SUCCESS');
 	});
+
+	describe('Wait for Completion (issue 20: the recovery after a Callback wait limit)', () => {
+		it('waits for running tasks, polling, and outputs them finished, one item per task', async () => {
+			emu.emulator.setOptions({ taskDurationMs: 1500 });
+			const ids = await imagineMany(2, false);
+			const started = Date.now();
+			const result = await runWorkflow(
+				chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: ids.join(','), waitForCompletion: true, options: { pollInterval: 0.2, timeout: 20 } })),
+				{ credentials: emu.credentials() },
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.output('Fetch').map((item) => [item.json.taskId, item.json.status])).toEqual(ids.map((id) => [id, 'SUCCESS']));
+			expect(Date.now() - started).toBeGreaterThan(700);
+			expect(emu.emulator.requests.filter((request) => request.kind === 'submit-imagine')).toHaveLength(2);
+		});
+
+		it('without it, Fetch reads the current state once, as before', async () => {
+			emu.emulator.setOptions({ taskDurationMs: 1500 });
+			const [taskId] = await imagineMany(1, false);
+			const result = await runWorkflow(chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: taskId })), { credentials: emu.credentials() });
+			expect(result.output('Fetch')[0].json.status).not.toBe('SUCCESS');
+		});
+
+		it('a task still running at the Timeout: the error names it, or On Timeout returns it as it is', async () => {
+			emu.emulator.setOptions({ taskDurationMs: 60_000 });
+			const [taskId] = await imagineMany(1, false);
+			const waiting = { operation: 'fetch', taskIds: taskId, waitForCompletion: true };
+			const failed = await runWorkflow(chain(midjourneyNode('Fetch', { ...waiting, options: { pollInterval: 0.2, timeout: 1 } })), {
+				credentials: emu.credentials(),
+			});
+			expect(failed.error?.message).toMatch(new RegExp(`Task ${taskId} did not finish within 1 s`));
+			const returned = await runWorkflow(
+				chain(midjourneyNode('Fetch', { ...waiting, options: { pollInterval: 0.2, timeout: 1, onTimeout: 'returnTask' } })),
+				{ credentials: emu.credentials() },
+			);
+			expect(returned.output('Fetch')[0].json).toMatchObject({ taskId, timedOut: true });
+		});
+	});
 });
