@@ -12,7 +12,7 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-cometapi-midjourney';
 export const NODE_TYPE = `${PACKAGE_NAME}.midjourney`;
 export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTool`;
-export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTrigger`;
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTaskTrigger`;
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_N8N_VERSION = '1.123.81';
 /**

@@ -7,13 +7,16 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { testCometApiConnection } from './transport/connectionTest';
 import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
 import { receiveFinishedTask } from './execution/taskTrigger';
 
-export class MidjourneyTrigger implements INodeType {
+export class MidjourneyTaskTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Midjourney Trigger',
-		name: 'midjourneyTrigger',
+		// Not "midjourneyTrigger": n8n's node creator merges a trigger named like a node plus "Trigger"
+		// into that node's entry and gives it the trigger's description; each entry reads as itself.
+		name: 'midjourneyTaskTrigger',
 		icon: { light: 'file:../../icons/midjourney.svg', dark: 'file:../../icons/midjourney.dark.svg' },
 		group: ['trigger'],
 		version: 1,
@@ -22,7 +25,7 @@ export class MidjourneyTrigger implements INodeType {
 		defaults: { name: 'Midjourney Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cometApi', required: true }],
+		credentials: [{ name: 'cometApi', required: true, testedBy: 'cometApiConnection' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'midjourney' }],
 		properties: [
 			{
@@ -77,6 +80,9 @@ export class MidjourneyTrigger implements INodeType {
 			},
 		],
 	};
+
+	// The credential dialog's Test (testedBy above).
+	methods = { credentialTest: { cometApiConnection: testCometApiConnection } };
 
 	webhookMethods = NO_HOOK_REGISTRATION;
 
