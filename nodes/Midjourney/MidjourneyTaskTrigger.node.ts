@@ -63,11 +63,11 @@ export class MidjourneyTaskTrigger implements INodeType {
 						description: "Whether to attach the finished task's image as binary data",
 					},
 					{
-						displayName: 'Put Image In Field',
+						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'The name of the binary property the downloaded image is put in',
+						description: 'The name of the output binary field the downloaded picture is put in',
 					},
 					{
 						displayName: 'Only State',

@@ -83,7 +83,8 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 		...env,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		N8N_EXPRESSION_ENGINE: 'legacy',
+		// The test layers run no Code node: no task runner process on the 2-core CI machine
+		// (`npm start` turns runners on, as n8n asks; startN8n in start.ts).
 		N8N_RUNNERS_ENABLED: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',

@@ -8,7 +8,7 @@
  *   - the node creator finds "Midjourney" and adds it, its panel opening;
  *   - for every resource/operation of the built node (read from dist/), the panel shows the
  *     fields the table EXPECTED below names, and hides the ones it says are hidden; where an
- *     operation has an Image Source, switching it to "Binary Property" shows the binary field;
+ *     operation has an Image Source, switching it to "Binary File" shows the binary field;
  *   - one example workflow, opened in the editor and run with its "Execute workflow" ("Test
  *     workflow" in older 1.x) button, ends with every node green.
  * Each check prints `ok`/`FAIL`; the last line is "N passed, N failed" (read by test/results.js).
@@ -63,8 +63,8 @@ const EXPECTED: Record<string, Expected> = {
 		hidden: ['Task ID', 'Button', 'Task IDs', 'Dimensions', 'Mask Source'],
 		switches: [
 			{ parameter: 'imageSource', option: 'None', shown: [], hidden: [IMAGE_URLS, BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	action: {
@@ -75,24 +75,24 @@ const EXPECTED: Record<string, Expected> = {
 		shown: ['Task ID', 'Prompt', 'Mask Source', 'Wait for Completion', 'Options'],
 		hidden: ['Button', 'Image Source', 'Task IDs'],
 		switches: [
-			{ parameter: 'maskSource', option: 'URL or Data URI', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
-			{ parameter: 'maskSource', option: 'Binary Property', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
+			{ parameter: 'maskSource', option: 'URL', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
+			{ parameter: 'maskSource', option: 'Binary File', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
 		],
 	},
 	blend: {
 		shown: ['Image Source', 'Dimensions', 'Wait for Completion', 'Options'],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	describe: {
 		shown: ['Image Source', 'Wait for Completion', 'Options'],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Dimensions', IMAGE_URLS, BINARY_FIELDS],
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	fetch: {
@@ -104,8 +104,8 @@ const EXPECTED: Record<string, Expected> = {
 		shown: ['Image Source', 'Prompt', 'Mode', 'Wait for Completion', 'Options'],
 		hidden: ['Task ID', 'Button', 'Task IDs', IMAGE_URLS, BINARY_FIELDS],
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	shorten: {
@@ -116,8 +116,8 @@ const EXPECTED: Record<string, Expected> = {
 		shown: ['Image Source'],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion'],
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	animate: {
@@ -126,8 +126,8 @@ const EXPECTED: Record<string, Expected> = {
 		switches: [
 			{ parameter: 'source', option: 'Upscaled Picture (Task ID)', shown: ['Task ID'], hidden: ['Image Source'] },
 			{ parameter: 'source', option: 'Image', shown: ['Image Source'], hidden: ['Task ID'] },
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	extend: {

@@ -21,7 +21,7 @@ export async function runReadBatch(
 			continue;
 		}
 		try {
-			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false });
+			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false, results: operation.results });
 			const items: INodeExecutionData[] = [];
 			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, normaliseTask(task), settings, baseUrl)));
 			results.push({ itemIndex, items });

@@ -33,7 +33,7 @@ export async function runSubmitBatch(
 	const ledger = new SubmitLedger(ctx);
 	// A loop runs the node again with new items: each run keeps its own ledger entries.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const scope = { submits: true, takesBot: operation.takesBot };
+	const scope = { submits: true, takesBot: operation.takesBot, results: operation.results };
 
 	// 1. Read and check every item before anything is submitted.
 	const prepared = await mapWithConcurrency(inputs, PREPARE_CONCURRENCY, async (_, itemIndex) => {
@@ -150,7 +150,7 @@ export async function outcomeToResult(
 		if (settings.onTimeout === 'returnTask') {
 			return {
 				itemIndex,
-				items: [{ json: { ...mapTask({ ...task, id: taskId }), timedOut: true }, pairedItem: { item: itemIndex } }],
+				items: [{ json: { ...mapTask({ ...task, id: taskId }, settings.simplify), timedOut: true }, pairedItem: { item: itemIndex } }],
 			};
 		}
 		return {

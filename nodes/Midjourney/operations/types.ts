@@ -28,6 +28,9 @@ export interface OperationInput {
 /** Sends the item's submit request(s); `deadline` bounds queue-full retries. */
 export type SubmitTask = (deadline: number) => Promise<SubmittedTask>;
 
+/** What finished tasks of an operation can hold, so the download options that apply show and default on. */
+export type TaskResult = 'images' | 'videos';
+
 interface OperationEntry {
 	/** the dropdown entry */
 	displayName: string;
@@ -48,6 +51,8 @@ export interface SubmitOperation extends OperationEntry {
 	endpoint: string;
 	/** whether the Bot option (Midjourney / Niji) applies */
 	takesBot: boolean;
+	/** what its finished tasks hold (none: Describe's and Shorten's prompts) */
+	results: TaskResult[];
 	prepare: (input: OperationInput) => Promise<SubmitTask>;
 }
 
@@ -61,6 +66,7 @@ export interface TaskReadResult {
 /** Reads existing tasks for every item (in as few requests as it can). */
 export interface ReadOperation extends OperationEntry {
 	kind: 'read';
+	results: TaskResult[];
 	read: (ctx: IExecuteFunctions, client: MidjourneyClient) => Promise<TaskReadResult[]>;
 }
 
