@@ -36,6 +36,13 @@ export class CometApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Get an API key in your <a href="https://www.cometapi.com" target="_blank">CometAPI dashboard</a> (sign in, then API Keys). For a self-hosted midjourney-proxy server, enter its secret and its URL.',
+			name: 'keyNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',
@@ -43,7 +50,7 @@ export class CometApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Your CometAPI key (sk-…): create one in the <a href="https://www.cometapi.com" target="_blank">CometAPI dashboard</a> (sign in, then API Keys). For a self-hosted midjourney-proxy server, its mj-api-secret.',
+				'Your CometAPI key (sk-…), or the mj-api-secret of your midjourney-proxy server',
 		},
 		{
 			displayName: 'Base URL',

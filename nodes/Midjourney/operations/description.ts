@@ -2,7 +2,12 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
 import type { TaskResult } from './types';
-import { optionsCollection, simplifyField, waitForCompletionField } from './shared/options.description';
+import {
+	optionsCollection,
+	simplifyField,
+	waitForCompletionField,
+	waitingCollection,
+} from './shared/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one
@@ -71,6 +76,7 @@ export function nodeProperties(): INodeProperties[] {
 		...operationFields,
 		...ownFields,
 		waitForCompletionField(targets),
+		waitingCollection(targets),
 		simplifyField(targets),
 		optionsCollection(targets),
 	];

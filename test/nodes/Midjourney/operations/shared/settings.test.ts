@@ -15,7 +15,7 @@ import {
 } from '../../../../../nodes/Midjourney/operations/shared/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
-type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean };
+type ItemParameters = { options?: IDataObject; waitOptions?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
 
 /** An IExecuteFunctions with only getNodeParameter, returning the fallback for what an item does not set. */
 function fakeContext(items: ItemParameters[]) {
@@ -32,9 +32,9 @@ function fakeContext(items: ItemParameters[]) {
 	return { ctx, calls };
 }
 
-const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true };
-const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false };
-const READ: SettingsScope = { submits: false, takesBot: false };
+const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true, results: ['images'] };
+const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false, results: ['images', 'videos'] };
+const READ: SettingsScope = { submits: false, takesBot: false, results: ['images', 'videos'] };
 
 function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
 	return readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope);
@@ -64,14 +64,39 @@ describe('readItemSettings', () => {
 			timeoutMs: 900_000,
 			initialDelayMs: 10_000,
 			onTimeout: 'fail',
-			downloadImage: false,
+			// Pictures come out as files by default (Imagine makes no videos).
+			downloadImage: true,
 			downloadVideo: false,
 			binaryPropertyName: 'data',
 			output: 'task',
+			simplify: true,
 		};
 		expect(settingsOf({})).toEqual(expected);
 		// Options not set at all (getNodeParameter's fallback) read the same.
 		expect(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT)).toEqual(expected);
+	});
+
+	it('downloads what the operation makes unless turned off, and never what it cannot make', () => {
+		expect(settingsOf({}, READ)).toMatchObject({ downloadImage: true, downloadVideo: true });
+		expect(settingsOf({ downloadImage: false, downloadVideo: false }, READ)).toMatchObject({ downloadImage: false, downloadVideo: false });
+		expect(settingsOf({}, { submits: true, takesBot: true, results: [] })).toMatchObject({ downloadImage: false, downloadVideo: false });
+		expect(settingsOf({ downloadVideo: true }, SUBMIT_WITH_BOT).downloadVideo).toBe(false);
+	});
+
+	it('reads the Waiting Options group, over the same settings left in Options', () => {
+		const { ctx } = fakeContext([{ options: { timeout: 10, pollInterval: 2 }, waitOptions: { timeout: 30, waitMode: 'callback' } }]);
+		expect(readItemSettings(ctx, 0, SUBMIT_WITH_BOT)).toMatchObject({ timeoutMs: 30_000, pollIntervalMs: 2000 });
+	});
+
+	it('takes Initial Delay as "auto" or seconds, and refuses anything else', () => {
+		expect(settingsOf({ initialDelay: 'auto', speed: 'relax' }).initialDelayMs).toBe(30_000);
+		expect(settingsOf({ initialDelay: '7' }).initialDelayMs).toBe(7000);
+		expect(settingsOf({ initialDelay: 0 }).initialDelayMs).toBe(0);
+		expect(caught(() => settingsOf({ initialDelay: 'soon' })).message).toMatch(/neither "auto" nor seconds/);
+	});
+
+	it('simplifies unless Simplify is off', () => {
+		expect(readItemSettings(fakeContext([{ simplify: false }]).ctx, 0, SUBMIT_WITH_BOT).simplify).toBe(false);
 	});
 
 	it('reads the item asked for', () => {
