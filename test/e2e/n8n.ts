@@ -83,6 +83,9 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 		...env,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		// Needed, although n8n warns it is "no longer considered secure": the default `vm` engine
+		// needs isolated-vm's native build, which fails on Node 20 and is skipped by install-n8n.sh.
+		N8N_EXPRESSION_ENGINE: 'legacy',
 		// The test layers run no Code node: no task runner process on the 2-core CI machine
 		// (`npm start` turns runners on, as n8n asks; startN8n in start.ts).
 		N8N_RUNNERS_ENABLED: 'false',

@@ -568,7 +568,9 @@ async function addWithNodeCreator(page: Page, base: string, description: NodeDes
 }
 
 /** Labels no operation table lists: the dropdowns every operation has. */
-const ALWAYS = ['Resource', 'Operation'];
+const ALWAYS = ['Credential to connect with', 'Resource', 'Operation'];
+
+const OPEN_COLLECTION_OPTIONS = '.el-popper:not([aria-hidden="true"]) [data-test-id="collection-parameter-option"], [role="menu"] [data-test-id="collection-parameter-option"]';
 
 /** The entries of the "Add …" list of the collection whose button reads `placeholder` (the last one in the panel). */
 async function collectionEntries(page: Page, placeholder: string): Promise<string[] | undefined> {
@@ -595,16 +597,23 @@ async function collectionEntries(page: Page, placeholder: string): Promise<strin
 	await clickSettled(element);
 	const entries = await page
 		.waitForFunction(
-			() => {
-				const items = Array.from(document.querySelectorAll<HTMLElement>('[data-test-id="collection-parameter-option"]')).filter(
-					(el) => el.getBoundingClientRect().height > 0,
-				);
+			(sel: string) => {
+				const items = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.getBoundingClientRect().height > 0);
 				return items.length ? items.map((el) => el.innerText.split('\n')[0].trim()) : null;
 			},
 			{ timeout: 5_000, polling: 150 },
+			OPEN_COLLECTION_OPTIONS,
 		)
 		.then(async (handle) => (await handle.jsonValue()) as string[]);
 	await page.keyboard.press('Escape');
+	// The list fades out: wait until it is gone, so the next list read is the next one's alone.
+	await page
+		.waitForFunction(
+			(sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel)).every((el) => el.getBoundingClientRect().height === 0),
+			{ timeout: 3_000, polling: 100 },
+			OPEN_COLLECTION_OPTIONS,
+		)
+		.catch(() => undefined);
 	await noOpenDropdown(page);
 	return entries;
 }
@@ -862,27 +871,39 @@ async function creatorEntries(page: Page, search: string): Promise<Record<string
 	});
 }
 
-/** Each entry reads as itself: the node's in the "next step" list, the Trigger's in the trigger list. */
+/**
+ * Each entry reads as itself. The node creator merges a trigger named like an app node plus
+ * "Trigger" into that node's entry, with the trigger's description: here the search lists the
+ * two entries apart, in the next-step and in the first-step (trigger) list, and the node types
+ * the editor loads (what the creator shows when browsing categories) carry each one's own text.
+ */
 async function checkCreatorEntries(page: Page, base: string, description: NodeDescription): Promise<string> {
 	const node = description as NodeDescription & { description: string };
 	const trigger = builtTriggerDescription();
 	await openWorkflow(page, base, UI_WORKFLOW_ID);
 	await clickSettled(await visibleAny(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]));
-	const next = await creatorEntries(page, 'Midjourney');
+	const next = Object.keys(await creatorEntries(page, 'Midjourney'));
 	await page.keyboard.press('Escape');
 	await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded' });
 	await clickSettled(await visibleAny(page, [byTestId('canvas-add-button'), byTestId('canvas-plus-button')], 60_000));
-	const first = await creatorEntries(page, 'Midjourney');
+	const first = Object.keys(await creatorEntries(page, 'Midjourney'));
 	await page.keyboard.press('Escape');
+	const loaded = await page.evaluate(async () => {
+		const answer = await fetch('/types/nodes.json', { credentials: 'include' });
+		return (await answer.json()) as Array<{ name: string; displayName: string; description: string }>;
+	});
 	const misses: string[] = [];
-	if (next[node.displayName] !== node.description) {
-		misses.push(`"${node.displayName}" reads "${next[node.displayName] ?? '(no entry)'}", not its own description`);
+	for (const [list, names] of [['next step', next], ['first step', first]] as const) {
+		for (const wanted of [node.displayName, trigger.displayName]) {
+			if (!names.includes(wanted)) misses.push(`the ${list} search lists ${JSON.stringify(names)}, not "${wanted}" as an entry of its own`);
+		}
 	}
-	if (first[trigger.displayName] !== trigger.description) {
-		misses.push(`the trigger list's "${trigger.displayName}" reads "${first[trigger.displayName] ?? '(no entry)'}"`);
+	for (const own of [node, trigger]) {
+		const type = loaded.find((entry) => entry.displayName === own.displayName);
+		if (type?.description !== own.description) misses.push(`"${own.displayName}" is loaded with "${type?.description ?? '(missing)'}"`);
 	}
-	if (misses.length) throw new Error(`${misses.join('; ')} (next step: ${JSON.stringify(next)}; first step: ${JSON.stringify(first)})`);
-	return `"${node.displayName}": "${node.description.slice(0, 60)}…"; "${trigger.displayName}": "${trigger.description.slice(0, 60)}…"`;
+	if (misses.length) throw new Error(misses.join('; '));
+	return `"${node.displayName}" and "${trigger.displayName}" listed apart in both lists, each with its own description`;
 }
 
 // ---- the executed example's output ----------------------------------------------------------
@@ -891,18 +912,58 @@ async function checkCreatorEntries(page: Page, base: string, description: NodeDe
 const SIMPLIFIED_COLUMNS = ['taskId', 'status', 'prompt', 'imageUrl', 'buttonLabels'];
 const OUTPUT_NODE = 'Upscale (Subtle)';
 
-/** In the executed chain, the Upscale's output: a picture file by default, and the simplified columns. */
+/** Picks a display mode (Schema / Table / JSON / Binary) of the NDV's output panel. */
+async function outputMode(page: Page, mode: string): Promise<void> {
+	const clicked = await page.evaluate((wanted: string) => {
+		const panels = Array.from(document.querySelectorAll<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]'));
+		for (const panel of panels) {
+			const option = Array.from(panel.querySelectorAll<HTMLElement>('label, button, [role="radio"]')).find(
+				(el) => el.innerText.trim() === wanted && el.getBoundingClientRect().height > 0,
+			);
+			if (option) {
+				option.click();
+				return true;
+			}
+		}
+		return false;
+	}, mode);
+	if (!clicked) throw new Error(`the output panel offers no "${mode}" view`);
+}
+
+/** In the executed chain, the Upscale's output: a picture file by default, the simplified columns, Task ID resolved. */
 async function checkExecutedOutput(page: Page, version: string): Promise<string> {
 	await openNode(page, OUTPUT_NODE);
-	const output = `${byTestId('ndv')} ${byTestId('output-panel')}, ${byTestId('ndv')} [data-test-id="ndv-output-panel"]`;
-	await visibleAny(page, output.split(', '));
+	// n8n opens the output on its Binary view when the items carry files.
+	await outputMode(page, 'Binary');
+	const file = await page
+		.waitForFunction(
+			() => {
+				const panel = document.querySelector<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]');
+				return panel?.innerText.match(/midjourney-\d+\.png/)?.[0] ?? null;
+			},
+			{ timeout: 10_000, polling: 250 },
+		)
+		.then(async (handle) => (await handle.jsonValue()) as string)
+		.catch(() => {
+			throw new Error(`${OUTPUT_NODE}'s output has no picture file (Download Image is meant to be on by default)`);
+		});
+	const taskId = await page.evaluate(() => {
+		let el: HTMLElement | null = document.querySelector('[data-test-id="ndv"] [data-test-id="parameter-input-taskId"]');
+		for (let up = 0; el && up < 4; up++) el = el.parentElement;
+		return el?.innerText ?? '';
+	});
+	const resolved = /\{\{ \$json\.taskId \}\}[\s\S]*?\b(\d{10,})\b/.exec(taskId)?.[1];
+	if (!resolved) throw new Error(`Task ID does not show {{ $json.taskId }} resolved to the previous task's id: "${taskId.trim()}"`);
+	await screenshot(page, version, 'executed-chain');
+	await outputMode(page, 'Table');
 	const columns = await page
 		.waitForFunction(
 			() => {
-				const heads = Array.from(document.querySelectorAll<HTMLElement>('[data-test-id="ndv"] table th')).map((el) => el.innerText.trim());
-				return heads.filter(Boolean).length ? heads.filter(Boolean) : null;
+				const panel = document.querySelector<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]');
+				const heads = Array.from(panel?.querySelectorAll<HTMLElement>('table th') ?? []).map((el) => el.innerText.trim()).filter(Boolean);
+				return heads.length ? heads : null;
 			},
-			{ timeout: 15_000, polling: 250 },
+			{ timeout: 10_000, polling: 250 },
 		)
 		.then(async (handle) => (await handle.jsonValue()) as string[]);
 	const missing = SIMPLIFIED_COLUMNS.filter((column) => !columns.includes(column));
@@ -910,21 +971,8 @@ async function checkExecutedOutput(page: Page, version: string): Promise<string>
 	if (missing.length || unsimplified.length) {
 		throw new Error(`the output columns are ${columns.join(', ')} (missing ${missing.join(', ') || '-'}; not simplified: ${unsimplified.join(', ') || '-'})`);
 	}
-	// n8n offers the Binary view when the items carry files.
-	const binary = await visibleWithText(page, `${byTestId('ndv')} label, ${byTestId('ndv')} button, ${byTestId('ndv')} [role="radio"], ${byTestId('ndv')} span`, 'Binary', 10_000);
-	await clickSettled(binary);
-	const file = await page
-		.waitForFunction(
-			() => {
-				const text = document.querySelector<HTMLElement>('[data-test-id="ndv"]')?.innerText ?? '';
-				return /midjourney-[\w-]+\.png/.test(text) ? text.match(/midjourney-[\w-]+\.png/)![0] : null;
-			},
-			{ timeout: 10_000, polling: 250 },
-		)
-		.then(async (handle) => (await handle.jsonValue()) as string);
-	await screenshot(page, version, 'executed-chain');
 	await closeNdv(page);
-	return `${OUTPUT_NODE} outputs ${file} (binary, by default) and the columns ${columns.join(', ')}`;
+	return `${OUTPUT_NODE} outputs ${file} by default; Task ID {{ $json.taskId }} = ${resolved}; ${columns.length} columns: ${columns.join(', ')}`;
 }
 
 // ---- the run ------------------------------------------------------------------------------
