@@ -5,14 +5,25 @@
  * the package, an emulator credential, the example workflows, the owner), drives Debian's
  * `chromium` with puppeteer-core, and checks what a user sees:
  *   - the sign-in page takes the owner start.ts creates;
+ *   - the credential dialog: credentials saved with a wrong key, a wrong Authentication, a Base
+ *     URL ending in /v1, an unreachable host and a website that is no Midjourney API, each
+ *     opened (n8n tests it on opening) and its "More details" text matched; it says where to
+ *     get a key;
+ *   - the node creator lists "Midjourney" and "Midjourney Trigger" as entries of their own,
+ *     each with its own description;
  *   - the node creator finds "Midjourney" and adds it, its panel opening;
- *   - for every resource/operation of the built node (read from dist/), the panel shows the
- *     fields the table EXPECTED below names, and hides the ones it says are hidden; where an
- *     operation has an Image Source, switching it to "Binary File" shows the binary field;
+ *   - for every resource/operation of the built node (read from dist/), the panel shows exactly
+ *     the fields the table EXPECTED below names, its Options and Waiting Options lists hold
+ *     exactly the entries named there (an option that does not apply fails), dropdown switches
+ *     show their fields; Wait for Completion off hides Waiting Options; Action's Task ID holds
+ *     {{ $json.taskId }} and its Button lists the common labels;
  *   - one example workflow, opened in the editor and run with its "Execute workflow" ("Test
- *     workflow" in older 1.x) button, ends with every node green.
+ *     workflow" in older 1.x) button, ends with every node green; for cms-publish, the Upscale's
+ *     output then holds the picture as a file (Download Image on by default), the simplified
+ *     columns, and its Task ID resolved from the previous node.
+ * Screenshots: the Imagine panel, the credential dialog and the executed chain always, a failed
+ * check's too, in .cache/ui/ (UI_README_SHOTS=1 copies the first three to .github/readme/).
  * Each check prints `ok`/`FAIL`; the last line is "N passed, N failed" (read by test/results.js).
- * A failed check leaves a screenshot in .cache/ui/.
  *
  * Env: N8N_E2E_VERSION (as the e2e run: default 1.123.81; `2` the tested 2.x on Node 24),
  *      UI_EXAMPLE (example file to execute, default cms-publish), CHROMIUM_PATH (/usr/bin/chromium),
@@ -568,7 +579,8 @@ async function addWithNodeCreator(page: Page, base: string, description: NodeDes
 }
 
 /** Labels no operation table lists: the dropdowns every operation has. */
-const ALWAYS = ['Credential to connect with', 'Resource', 'Operation'];
+// The credential picker reads "Credential to connect with" in 1.x, "Credential" in 2.x.
+const ALWAYS = ['Credential to connect with', 'Credential', 'Resource', 'Operation'];
 
 const OPEN_COLLECTION_OPTIONS = '.el-popper:not([aria-hidden="true"]) [data-test-id="collection-parameter-option"], [role="menu"] [data-test-id="collection-parameter-option"]';
 
