@@ -11,8 +11,8 @@ import {
 import { testCometApiConnection } from './transport/connectionTest';
 import { route } from './execution/router';
 import { nodeProperties } from './operations/description';
-import { resumeOnCallback } from './execution/callbackResume';
-import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
+import { resumeOnCallback } from './execution/callback/resume';
+import { NO_HOOK_REGISTRATION } from './hookRegistration';
 
 export class Midjourney implements INodeType {
 	description: INodeTypeDescription = {

@@ -7,9 +7,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { NO_HOOK_REGISTRATION } from './hookRegistration';
 import { testCometApiConnection } from './transport/connectionTest';
-import { NO_HOOK_REGISTRATION } from './waiting/hookRegistration';
-import { receiveFinishedTask } from './execution/taskTrigger';
+import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
 export class MidjourneyTaskTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperation
 
 import { MidjourneyError } from '../model/errors';
 import type { Redactor } from '../model/redaction';
-import type { ItemResult } from './itemResult';
+import type { ItemResult } from '../output/itemResult';
 import { errorItemJson, toNodeError } from './nodeErrors';
 
 /**

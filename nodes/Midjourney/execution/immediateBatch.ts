@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ImmediateOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
 import { mapWithConcurrency } from '../waiting/runner';
-import type { ItemResult } from './itemResult';
+import type { ItemResult } from '../output/itemResult';
 
 /** Items answered at the same time: each is one short request. */
 const IMMEDIATE_CONCURRENCY = 4;

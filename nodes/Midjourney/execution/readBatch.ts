@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { normaliseTask } from '../model/task';
-import { readItemSettings } from '../operations/shared/settings';
+import { readItemSettings } from '../parameters/settings';
 import type { ReadOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
-import type { ItemResult } from './itemResult';
-import { buildTaskItems } from './outputItems';
+import type { ItemResult } from '../output/itemResult';
+import { buildTaskItems } from '../output/taskItems';
 
 /** A read operation (Fetch): its tasks per item → each item's output, as a finished task would give. */
 export async function runReadBatch(

@@ -2,15 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
 import { findOperation } from '../operations';
-import { passOnAtWaitLimit } from '../waiting/callbackPark';
+import { passOnAtWaitLimit } from './callback/park';
 import { openApiSession } from './apiSession';
 import { collectOutput } from './collectOutput';
 import { runImmediateBatch } from './immediateBatch';
-import type { ItemResult } from './itemResult';
+import type { ItemResult } from '../output/itemResult';
 import { toNodeError } from './nodeErrors';
 import { runReadBatch } from './readBatch';
 import { runSubmitBatch } from './submitBatch';
-import { compactTask } from './toolAnswer';
+import { compactTask } from '../output/toolAnswer';
 
 /** Dispatch: resource + operation → the registered operation, then items out. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

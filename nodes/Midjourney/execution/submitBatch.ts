@@ -1,17 +1,17 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { MidjourneyError, attachTaskId, settle } from '../model/errors';
-import { mapTask } from '../model/outputMapper';
-import { readItemSettings, readMaxConcurrency, readWaitMode, type ItemSettings } from '../operations/shared/settings';
+import { mapTask } from '../output/outputMapper';
+import { readItemSettings, readMaxConcurrency, readWaitMode, type ItemSettings } from '../parameters/settings';
 import type { SubmitOperation } from '../operations/types';
 import { isTransientError, type MidjourneyClient } from '../transport/client';
 import type { RequestContext } from '../transport/n8nHttp';
-import { parkUntilCallbacks } from '../waiting/callbackPark';
+import { parkUntilCallbacks } from './callback/park';
 import { TaskPoller } from '../waiting/poller';
 import { mapWithConcurrency, runJobs, type JobOutcome, type TaskJob } from '../waiting/runner';
-import type { ItemResult } from './itemResult';
+import type { ItemResult } from '../output/itemResult';
 import { SubmitLedger } from './submitLedger';
-import { buildTaskItems } from './outputItems';
+import { buildTaskItems } from '../output/taskItems';
 
 /**
  * The batch pipeline of a submit operation: read and check every item, submit

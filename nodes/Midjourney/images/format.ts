@@ -21,14 +21,6 @@ export function detectImageType(data: Uint8Array): ImageType | undefined {
 	return undefined;
 }
 
-/** Bytes an mp4's first box needs before its type can be read. */
-export const MP4_HEADER_BYTES = 12;
-
-/** An ISO media file (mp4): its first box is `ftyp` (size, then the type at bytes 4-8). */
-export function isMp4(head: Uint8Array): boolean {
-	return head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'ftyp';
-}
-
 /** Strict base64 data URIs (white space in the payload tolerated). */
 export function parseDataUri(uri: string): { mimeType: string; data: Buffer } | undefined {
 	const match = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*);base64,([\s\S]*)$/i.exec(uri.trim());

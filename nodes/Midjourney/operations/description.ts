@@ -7,7 +7,7 @@ import {
 	simplifyField,
 	waitForCompletionField,
 	waitingCollection,
-} from './shared/options.description';
+} from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one

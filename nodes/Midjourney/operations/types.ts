@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { MjTask, SubmittedTask } from '../model/task';
 import type { MidjourneyClient } from '../transport/client';
-import type { ItemSettings } from './shared/settings';
+import type { ItemSettings } from '../parameters/settings';
 
 /**
  * The contract every operation file fulfils. The registry (index.ts) lists

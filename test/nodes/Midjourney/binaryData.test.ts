@@ -27,7 +27,7 @@ import {
 	type BinaryMode,
 	type WorkflowResult,
 } from '../../harness';
-import { buildPng } from './images/pngWriter';
+import { buildPng } from '../../emulator/pngWriter';
 import { FAST, useEmulator } from './emulatorSetup';
 
 const emu = useEmulator({ taskDurationMs: 100, imageSize: 64, concurrency: 20, queueSize: 40 });

@@ -1,7 +1,7 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageList } from '../shared/imageSource';
-import { readChoice } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readChoice } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 export const MIN_BLEND_IMAGES = 2;

@@ -1,5 +1,5 @@
 import { imageSourceFields, readSingleImage } from '../shared/imageSource';
-import { commonSubmitFields } from '../shared/settings';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 export const describe: SubmitOperation = {

@@ -1,7 +1,7 @@
 import { MidjourneyError } from '../../model/errors';
 import { imageSourceFields, readImageUrlOrDataUri } from '../shared/imageSource';
-import { readRequiredText, readText } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readRequiredText, readText } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 /** Mode → submit endpoint: the editor, or trueai's retexture beside it (same body). */

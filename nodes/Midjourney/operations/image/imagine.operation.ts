@@ -1,6 +1,6 @@
 import { imageSourceFields, readImageList } from '../shared/imageSource';
-import { readRequiredText } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readRequiredText } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 export const imagine: SubmitOperation = {

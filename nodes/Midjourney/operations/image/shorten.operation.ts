@@ -1,5 +1,5 @@
-import { readRequiredText } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readRequiredText } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import type { SubmitOperation } from '../types';
 
 export const shorten: SubmitOperation = {

@@ -12,7 +12,7 @@ import {
 } from '../../images/inputChecks';
 import { MidjourneyError, settle } from '../../model/errors';
 import { downloadFile } from '../../transport/download';
-import { readChoice, readText, readTextList } from './parameters';
+import { readChoice, readText, readTextList } from '../../parameters/readers';
 
 /**
  * Image inputs with n8n context: reads the item's binary properties through

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
-import { readText } from './parameters';
+import { readText } from '../../parameters/readers';
 
 /** The Motion field of Animate and Extend, and the optional prompt that guides a video. */
 

@@ -2,11 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buttonList, findButton, formatAvailableButtons } from '../../model/buttons';
 import { MidjourneyError, attachTaskId, settle } from '../../model/errors';
-import { isGridTask } from '../../model/outputMapper';
+import { isGridTask } from '../../output/outputMapper';
 import { SUBMIT_CODE } from '../../model/submitCodes';
 import { normaliseTask, type MjTask, type SubmittedTask } from '../../model/task';
 import type { OperationInput, SubmitTask } from '../types';
-import { commonSubmitFields } from './settings';
+import { commonSubmitFields } from '../../parameters/settings';
 
 /**
  * Pressing a button of a finished task (/mj/submit/action), and answering the

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
 import { isTaskIdToken } from '../../model/task';
-import { readText } from './parameters';
+import { readText } from '../../parameters/readers';
 
 /** A task id parameter, as text (ids are ~16 digits: never turned into numbers to compute with). */
 export function readTaskId(ctx: IExecuteFunctions, itemIndex: number, name = 'taskId'): string {

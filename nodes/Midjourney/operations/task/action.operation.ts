@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../model/errors';
 import { readMask } from '../shared/imageSource';
-import { readText, textValue } from '../shared/parameters';
+import { readText, textValue } from '../../parameters/readers';
 import { buttonPress, resolveCustomId } from '../shared/pressButton';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { MidjourneyError } from '../../model/errors';
 import type { MjTask } from '../../model/task';
 import type { MidjourneyClient } from '../../transport/client';
-import { readTextList } from '../shared/parameters';
+import { readTextList } from '../../parameters/readers';
 import { checkTaskId } from '../shared/taskId';
 import type { ReadOperation, TaskReadResult } from '../types';
 

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { readMask } from '../shared/imageSource';
-import { readChoice, readText } from '../shared/parameters';
-import { commonSubmitFields } from '../shared/settings';
+import { readChoice, readText } from '../../parameters/readers';
+import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
 

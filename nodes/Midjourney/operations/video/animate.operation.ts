@@ -3,10 +3,10 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 import { toImageReference } from '../../images/inputChecks';
 import { MidjourneyError } from '../../model/errors';
 import { readImageUrlOrDataUri, imageSourceFields } from '../shared/imageSource';
-import { textValue } from '../shared/parameters';
+import { textValue } from '../../parameters/readers';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
-import { commonSubmitFields } from '../shared/settings';
+import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
 

@@ -2,10 +2,10 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { buttonList, findButton } from '../../model/buttons';
 import { MidjourneyError } from '../../model/errors';
-import { videoEntries } from '../../model/outputMapper';
+import { videoEntries } from '../../output/outputMapper';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
 import { buttonPress, readParentTask } from '../shared/pressButton';
-import { commonSubmitFields } from '../shared/settings';
+import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
 import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
 

@@ -11,7 +11,7 @@ import {
 } from '../../../../nodes/Midjourney/images/png';
 import { QUARTER_COLOURS } from '../../../emulator';
 import { pictureSize, renderGrid } from '../../../emulator/images';
-import { PNG_SIGNATURE, buildPng, chunk, chunkOffset, type PngSpec } from './pngWriter';
+import { PNG_SIGNATURE, buildPng, chunk, chunkOffset, type PngSpec } from '../../../emulator/pngWriter';
 
 type Rgba = number[];
 

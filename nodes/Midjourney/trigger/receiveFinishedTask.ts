@@ -1,11 +1,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { ItemSettings } from '../operations/shared/settings';
+import type { ItemSettings } from '../parameters/settings';
 import { isFinalStatus } from '../model/task';
 import { settle } from '../model/errors';
-import { openApiSession } from './apiSession';
-import { collectOutput } from './collectOutput';
-import { buildTaskItems } from './outputItems';
+import { openApiSession } from '../execution/apiSession';
+import { collectOutput } from '../execution/collectOutput';
+import { buildTaskItems } from '../output/taskItems';
 
 /**
  * The Midjourney Trigger's callback: a server POSTs a task to the trigger's

@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MidjourneyError } from '../../model/errors';
-import type { SpeedMode } from '../../transport/client';
+import { MidjourneyError } from '../model/errors';
+import type { SpeedMode } from '../transport/client';
 import { executionResumeUrl } from './resumeUrl';
 import {
 	DEFAULT_MAX_CONCURRENCY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from './options.description';
-import type { TaskResult } from '../types';
-import { textValue } from './parameters';
+import type { TaskResult } from '../operations/types';
+import { textValue } from './readers';
 
 export type OutputMode = 'task' | 'gridImages' | 'videos';
 

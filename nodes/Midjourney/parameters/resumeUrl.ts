@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MidjourneyError } from '../../model/errors';
+import { MidjourneyError } from '../model/errors';
 
 /**
  * This execution's resume URL, as n8n builds it (its form changed across

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { MidjourneyError, attachTaskId, settle, type MidjourneyErrorDetails, type MidjourneyErrorKind } from '../model/errors';
-import { mapTask } from '../model/outputMapper';
-import { isFinalStatus, submittedTaskSnapshot, type MjTask, type SubmittedTask } from '../model/task';
-import type { ItemSettings } from '../operations/shared/settings';
-import type { MidjourneyClient } from '../transport/client';
-import { executionResumeUrl } from '../operations/shared/resumeUrl';
-import type { JobOutcome } from './runner';
+import { MidjourneyError, attachTaskId, settle, type MidjourneyErrorDetails, type MidjourneyErrorKind } from '../../model/errors';
+import { mapTask } from '../../output/outputMapper';
+import { isFinalStatus, submittedTaskSnapshot, type MjTask, type SubmittedTask } from '../../model/task';
+import type { ItemSettings } from '../../parameters/settings';
+import type { MidjourneyClient } from '../../transport/client';
+import { executionResumeUrl } from '../../parameters/resumeUrl';
+import type { JobOutcome } from '../../waiting/runner';
 
 /**
  * Callback mode, the parking half: after the submits, the execution is put

@@ -3,7 +3,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { decodePng } from '../../../../nodes/Midjourney/images/png';
 import { QUARTER_COLOURS } from '../../../emulator';
 import { binaryBuffer, chain, midjourneyNode, runWorkflow, type BinaryMode } from '../../../harness';
-import { buildPng } from '../images/pngWriter';
+import { buildPng } from '../../../emulator/pngWriter';
 import { FAST, useEmulator } from '../emulatorSetup';
 
 const emu = useEmulator({ imageSize: 64 });

@@ -8,9 +8,9 @@
 import { request } from 'undici';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
-import { WaitingExecutions } from '../../../harness/waiting';
-import { FAST, SECRET_KEY, everythingVisible, useEmulator } from '../emulatorSetup';
+import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../../harness';
+import { WaitingExecutions } from '../../../../harness/waiting';
+import { FAST, SECRET_KEY, everythingVisible, useEmulator } from '../../emulatorSetup';
 
 const api = useEmulator({ taskDurationMs: 300, concurrency: 30, queueSize: 30 });
 const waiting = new WaitingExecutions();

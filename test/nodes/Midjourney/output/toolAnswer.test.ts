@@ -1,4 +1,4 @@
-import { compactTask } from '../../../../nodes/Midjourney/execution/toolAnswer';
+import { compactTask } from '../../../../nodes/Midjourney/output/toolAnswer';
 
 describe('compactTask (the AI tool answer)', () => {
 	it('carries the video URLs of a video answer', () => {

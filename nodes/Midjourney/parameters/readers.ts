@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MidjourneyError } from '../../model/errors';
+import { MidjourneyError } from '../model/errors';
 
 /**
  * Text parameters, type-checked. An expression can return anything; turned

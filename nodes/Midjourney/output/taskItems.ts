@@ -1,11 +1,12 @@
 import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { MP4_HEADER_BYTES, detectImageType, isMp4 } from '../images/format';
+import { detectImageType } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
-import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from '../model/outputMapper';
+import { MP4_HEADER_BYTES, isMp4 } from './mp4';
+import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from './outputMapper';
 import type { MjTask } from '../model/task';
-import type { ItemSettings } from '../operations/shared/settings';
+import type { ItemSettings } from '../parameters/settings';
 import { downloadFile, downloadStream, peekStream } from '../transport/download';
 import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
 

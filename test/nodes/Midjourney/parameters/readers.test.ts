@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MidjourneyError } from '../../../../../nodes/Midjourney/model/errors';
-import { readChoice, readText, readTextList, textValue } from '../../../../../nodes/Midjourney/operations/shared/parameters';
+import { MidjourneyError } from '../../../../nodes/Midjourney/model/errors';
+import { readChoice, readText, readTextList, textValue } from '../../../../nodes/Midjourney/parameters/readers';
 
 function caught(work: () => unknown): MidjourneyError {
 	try {

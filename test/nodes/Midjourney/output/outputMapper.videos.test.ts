@@ -1,7 +1,7 @@
 import { shortenButtons, upscaleButtons, videoButtons, videoUpscaleButtons } from '../../../emulator/buttons';
 import { shortenDescription, shortenSuggestions } from '../../../emulator/tasks';
 import { buttonKey, findButton } from '../../../../nodes/Midjourney/model/buttons';
-import { isGridTask, isVideoTask, mapTask, parseShortenPrompts, videoEntries, videoItems } from '../../../../nodes/Midjourney/model/outputMapper';
+import { isGridTask, isVideoTask, mapTask, parseShortenPrompts, videoEntries, videoItems } from '../../../../nodes/Midjourney/output/outputMapper';
 import type { MjTask } from '../../../../nodes/Midjourney/model/task';
 
 const HASH = 'b7c1e3a0-9f0e-4c1f-9d4e-2b1a0c9d8e7f';

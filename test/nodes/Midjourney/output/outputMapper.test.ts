@@ -3,7 +3,7 @@ import {
 	isGridTask,
 	mapTask,
 	parseDescribePrompts,
-} from '../../../../nodes/Midjourney/model/outputMapper';
+} from '../../../../nodes/Midjourney/output/outputMapper';
 import { SUBMIT_CODE } from '../../../../nodes/Midjourney/model/submitCodes';
 import {
 	FINAL_STATUSES,

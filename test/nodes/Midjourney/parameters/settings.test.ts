@@ -1,18 +1,18 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { MidjourneyError } from '../../../../../nodes/Midjourney/model/errors';
+import { MidjourneyError } from '../../../../nodes/Midjourney/model/errors';
 import {
 	DEFAULT_MAX_CONCURRENCY,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
-} from '../../../../../nodes/Midjourney/operations/shared/options.description';
+} from '../../../../nodes/Midjourney/parameters/options.description';
 import {
 	commonSubmitFields,
 	readItemSettings,
 	readMaxConcurrency,
 	type ItemSettings,
 	type SettingsScope,
-} from '../../../../../nodes/Midjourney/operations/shared/settings';
+} from '../../../../nodes/Midjourney/parameters/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
 type ItemParameters = { options?: IDataObject; waitOptions?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { buttonList, isVideoUpscaleButton, splitButtons } from './buttons';
-import { parseProgress, type MjTask } from './task';
+import { buttonList, isVideoUpscaleButton, splitButtons } from '../model/buttons';
+import { parseProgress, type MjTask } from '../model/task';
 
 /**
  * The output mapper: a task as the server returns it → the documented item.

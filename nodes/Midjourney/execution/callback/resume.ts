@@ -1,12 +1,12 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from '../waiting/callbackPark';
-import { isFinalStatus, submittedTaskSnapshot } from '../model/task';
-import { settle } from '../model/errors';
-import { openApiSession } from './apiSession';
-import { collectOutput } from './collectOutput';
-import type { ItemResult } from './itemResult';
-import { outcomeToResult } from './submitBatch';
+import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from './park';
+import { isFinalStatus, submittedTaskSnapshot } from '../../model/task';
+import { settle } from '../../model/errors';
+import { openApiSession } from '../apiSession';
+import { collectOutput } from '../collectOutput';
+import type { ItemResult } from '../../output/itemResult';
+import { outcomeToResult } from '../submitBatch';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked
