@@ -97,8 +97,8 @@ function exampleFile(name: string): string {
 function waitLimitWorkflow(): WorkflowJson {
 	const workflow = readWorkflow(exampleFile('callback-wait-fetch.json'));
 	for (const node of workflow.nodes) {
-		const waiting = node.parameters.waitOptions as Record<string, unknown> | undefined;
-		if (waiting?.waitMode === 'callback') waiting.timeout = WAIT_LIMIT_SECONDS;
+		const options = node.parameters.options as Record<string, unknown> | undefined;
+		if (options?.waitMode === 'callback') options.timeout = WAIT_LIMIT_SECONDS;
 	}
 	return { ...workflow, id: WAIT_LIMIT_ID, name: `${workflow.name} (e2e: ${WAIT_LIMIT_SECONDS} s wait limit)` };
 }

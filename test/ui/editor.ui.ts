@@ -13,9 +13,9 @@
  *     each with its own description;
  *   - the node creator finds "Midjourney" and adds it, its panel opening;
  *   - for every resource/operation of the built node (read from dist/), the panel shows exactly
- *     the fields the table EXPECTED below names, its Options and Waiting Options lists hold
- *     exactly the entries named there (an option that does not apply fails), dropdown switches
- *     show their fields; Wait for Completion off hides Waiting Options; Action's Task ID holds
+ *     the fields the table EXPECTED below names, its Options list holds exactly the entries
+ *     named there (an option that does not apply fails), dropdown switches show their fields;
+ *     Wait for Completion off takes the waiting options out of the list; Action's Task ID holds
  *     {{ $json.taskId }} and its Button lists the common labels;
  *   - one example workflow, opened in the editor and run with its "Execute workflow" ("Test
  *     workflow" in older 1.x) button, ends with every node green; for cms-publish, the Upscale's
@@ -59,10 +59,8 @@ interface Expected {
 	shown: string[];
 	/** Field labels it must not show. */
 	hidden: string[];
-	/** Exactly the entries of the Options collection's "Add Option" list (none: no Options). */
+	/** Exactly the entries of the Options collection's "Add Option" list with Wait for Completion on (none: no Options). */
 	options: string[];
-	/** Exactly the entries of the Waiting Options list (none: no waiting). */
-	waiting: string[];
 	/**
 	 * Options to pick in a dropdown, each with the labels that must (not) show then. Fields that
 	 * depend on a dropdown live here: n8n keeps a parameter's value across operations that share
@@ -76,7 +74,7 @@ const BINARY_FIELDS = 'Input Binary Fields';
 const WAITING = ['Initial Delay (Seconds)', 'On Timeout', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'Wait Mode'];
 const SUBMIT_OPTIONS = ['Max Concurrent Tasks', 'Notify Hook URL', 'Speed', 'State'];
 const FILE_OPTIONS = ['Output', 'Put Output File in Field'];
-const TASK_FIELDS = ['Wait for Completion', 'Waiting Options', 'Simplify', 'Options'];
+const TASK_FIELDS = ['Wait for Completion', 'Simplify', 'Options'];
 const sorted = (labels: string[]) => [...labels].sort((a, b) => a.localeCompare(b));
 
 /**
@@ -89,8 +87,7 @@ const EXPECTED: Record<string, Expected> = {
 	imagine: {
 		shown: ['Prompt', 'Image Source', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'Dimensions', 'Mask Source'],
-		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'imageSource', option: 'None', shown: [], hidden: [IMAGE_URLS, BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
@@ -100,14 +97,12 @@ const EXPECTED: Record<string, Expected> = {
 	action: {
 		shown: ['Task ID', 'Button', 'Action Options', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Image Source', 'Task IDs', 'Mask Source'],
-		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	modal: {
 		shown: ['Task ID', 'Prompt', 'Mask Source', ...TASK_FIELDS],
 		hidden: ['Button', 'Image Source', 'Task IDs'],
-		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'maskSource', option: 'URL', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
 			{ parameter: 'maskSource', option: 'Binary File', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
@@ -116,8 +111,7 @@ const EXPECTED: Record<string, Expected> = {
 	blend: {
 		shown: ['Image Source', 'Dimensions', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
-		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
@@ -126,8 +120,7 @@ const EXPECTED: Record<string, Expected> = {
 	describe: {
 		shown: ['Image Source', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Dimensions', IMAGE_URLS, BINARY_FIELDS],
-		options: sorted(['Bot', ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Bot', ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
@@ -135,16 +128,14 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	fetch: {
 		shown: ['Task IDs', 'Simplify', 'Options'],
-		hidden: ['Wait for Completion', 'Waiting Options', 'Prompt', 'Task ID', 'Button', 'Image Source'],
+		hidden: ['Wait for Completion', 'Prompt', 'Task ID', 'Button', 'Image Source'],
 		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS]),
-		waiting: [],
 	},
 	// The operations the restructure (resources Image / Video / Task) adds.
 	edit: {
 		shown: ['Image Source', 'Prompt', 'Mode', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', IMAGE_URLS, BINARY_FIELDS],
-		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
@@ -153,14 +144,12 @@ const EXPECTED: Record<string, Expected> = {
 	shorten: {
 		shown: ['Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Task ID', 'Button', 'Task IDs'],
-		options: sorted(SUBMIT_OPTIONS),
-		waiting: WAITING,
+		options: sorted([...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	upload: {
 		shown: ['Image Source'],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion', 'Simplify', 'Options'],
 		options: [],
-		waiting: [],
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
@@ -169,8 +158,7 @@ const EXPECTED: Record<string, Expected> = {
 	animate: {
 		shown: ['Source', 'Motion', 'Prompt', 'Video Options', ...TASK_FIELDS],
 		hidden: ['Button', 'Task IDs', 'Dimensions'],
-		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'source', option: 'Upscaled Picture (Task ID)', shown: ['Task ID'], hidden: ['Image Source'] },
 			{ parameter: 'source', option: 'Image', shown: ['Image Source'], hidden: ['Task ID'] },
@@ -181,14 +169,12 @@ const EXPECTED: Record<string, Expected> = {
 	extend: {
 		shown: ['Task ID', 'Video', 'Motion', 'Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Button', 'Task IDs'],
-		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
-		waiting: WAITING,
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	getSeed: {
 		shown: ['Task ID'],
 		hidden: ['Wait for Completion', 'Prompt', 'Button', 'Task IDs', 'Image Source', 'Options'],
 		options: [],
-		waiting: [],
 	},
 };
 
@@ -584,6 +570,19 @@ const ALWAYS = ['Credential to connect with', 'Credential', 'Resource', 'Operati
 
 const OPEN_COLLECTION_OPTIONS = '.el-popper:not([aria-hidden="true"]) [data-test-id="collection-parameter-option"], [role="menu"] [data-test-id="collection-parameter-option"]';
 
+/** The first lines of the visible entries of an open list (`selector`), once it shows. */
+async function openListEntries(page: Page, selector: string): Promise<string[]> {
+	const handle = await page.waitForFunction(
+		(sel: string) => {
+			const items = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.getBoundingClientRect().height > 0);
+			return items.length ? items.map((el) => el.innerText.split('\n')[0].trim()) : null;
+		},
+		{ timeout: 5_000, polling: 150 },
+		selector,
+	);
+	return (await handle.jsonValue()) as string[];
+}
+
 /** The entries of the "Add …" list of the collection whose button reads `placeholder` (the last one in the panel). */
 async function collectionEntries(page: Page, placeholder: string): Promise<string[] | undefined> {
 	const opener = await page.evaluateHandle(
@@ -607,16 +606,7 @@ async function collectionEntries(page: Page, placeholder: string): Promise<strin
 	if (!element) return undefined;
 	await noOpenDropdown(page);
 	await clickSettled(element);
-	const entries = await page
-		.waitForFunction(
-			(sel: string) => {
-				const items = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.getBoundingClientRect().height > 0);
-				return items.length ? items.map((el) => el.innerText.split('\n')[0].trim()) : null;
-			},
-			{ timeout: 5_000, polling: 150 },
-			OPEN_COLLECTION_OPTIONS,
-		)
-		.then(async (handle) => (await handle.jsonValue()) as string[]);
+	const entries = await openListEntries(page, OPEN_COLLECTION_OPTIONS);
 	await page.keyboard.press('Escape');
 	// The list fades out: wait until it is gone, so the next list read is the next one's alone.
 	await page
@@ -653,7 +643,6 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 	const listed = [
 		...sameList('the panel', fields, expected.shown),
 		...sameList('Options', await collectionEntries(page, 'Add Option'), expected.options),
-		...sameList('Waiting Options', await collectionEntries(page, 'Add Waiting Option'), expected.waiting),
 	];
 	if (listed.length) throw new Error(listed.join('; '));
 	const switched: string[] = [];
@@ -667,21 +656,28 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 	if (testCase.operation.value === 'imagine') extra.push(await waitingFollowsTheSwitch(page));
 	if (testCase.operation.value === 'action') extra.push(await chainingDefaults(page));
 	return [
-		`shows ${expected.shown.join(', ')}; Options: ${expected.options.length}; Waiting Options: ${expected.waiting.length}`,
+		`shows ${expected.shown.join(', ')}; Options: ${expected.options.length}`,
 		...switched,
 		...extra,
 	].join('; ');
 }
 
-/** Wait for Completion off hides the Waiting Options group (and on shows it again). */
+/** Wait for Completion off takes the waiting settings out of the Options list (and on puts them back). */
 async function waitingFollowsTheSwitch(page: Page): Promise<string> {
-	const toggle = await visible(page, `${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`);
+	const toggle = await visible(
+		page,
+		`${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`,
+	);
 	await clickSettled(toggle);
-	const off = await checkLabels(page, { shown: ['Wait for Completion'], hidden: ['Waiting Options'] });
+	const off = await collectionEntries(page, 'Add Option');
 	await clickSettled(toggle);
-	const on = await checkLabels(page, { shown: ['Waiting Options'], hidden: [] });
-	if (off.length || on.length) throw new Error(`Wait for Completion off/on: ${[...off, ...on].join('; ')}`);
-	return 'Wait for Completion off hides Waiting Options';
+	const on = await collectionEntries(page, 'Add Option');
+	const misses = [
+		...WAITING.filter((label) => off?.includes(label)).map((label) => `"${label}" is offered with Wait for Completion off`),
+		...WAITING.filter((label) => !on?.includes(label)).map((label) => `"${label}" is missing with Wait for Completion on`),
+	];
+	if (misses.length) throw new Error(misses.join('; '));
+	return `Wait for Completion off leaves ${off?.length ?? 0} options, without the ${WAITING.length} waiting ones`;
 }
 
 /** Action: Task ID already holds the previous item's task id; Button offers the common labels. */
@@ -691,16 +687,7 @@ async function chainingDefaults(page: Page): Promise<string> {
 	const button = await visible(page, `${byTestId('ndv')} ${byTestId('parameter-input-button')}`);
 	await noOpenDropdown(page);
 	await clickSettled(button);
-	const labels = await page
-		.waitForFunction(
-			(sel: string) => {
-				const items = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.getBoundingClientRect().height > 0);
-				return items.length ? items.map((el) => el.innerText.split('\n')[0].trim()) : null;
-			},
-			{ timeout: 5_000, polling: 150 },
-			OPEN_OPTIONS,
-		)
-		.then(async (handle) => (await handle.jsonValue()) as string[]);
+	const labels = await openListEntries(page, OPEN_OPTIONS);
 	await page.keyboard.press('Escape');
 	await noOpenDropdown(page);
 	const wanted = ['U1 (Upscale Picture 1)', 'V4 (Vary Picture 4)', 'Reroll 🔄', 'Upscale (Subtle)', 'Vary (Strong)', 'Zoom Out 2x', 'Pan Left ⬅️', 'Animate (High Motion)'];

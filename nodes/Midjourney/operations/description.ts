@@ -6,7 +6,6 @@ import {
 	optionsCollection,
 	simplifyField,
 	waitForCompletionField,
-	waitingCollection,
 } from '../parameters/options.description';
 
 /**
@@ -76,7 +75,6 @@ export function nodeProperties(): INodeProperties[] {
 		...operationFields,
 		...ownFields,
 		waitForCompletionField(targets),
-		waitingCollection(targets),
 		simplifyField(targets),
 		optionsCollection(targets),
 	];

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * Fields shared by several operations: Wait for Completion, the Waiting Options (mode, poll
- * interval, delays, timeout), Simplify and the Options collection (speed, bot, state,
- * notifyHook, concurrency, downloads, output).
+ * Fields shared by several operations: Wait for Completion, Simplify and the Options
+ * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, downloads,
+ * output): each option shows only for the operations it applies to, the waiting ones only
+ * while Wait for Completion is on.
  * Which operations show each one comes from the registry (../description.ts).
  */
 
@@ -33,91 +34,6 @@ export function waitForCompletionField(targets: SharedFieldTargets): INodeProper
 		description:
 			'Whether to wait until the task has finished (SUCCESS, FAILURE, MODAL or CANCEL) and return the finished task. When off, the node returns the new task ID at once; use the Fetch operation later.',
 		displayOptions: { show: { operation: targets.submit } },
-	};
-}
-
-/**
- * The waiting settings, in a group of their own that shows only while Wait for Completion is on
- * (as n8n's larger nodes group their advanced settings), so the Options list stays short.
- */
-export function waitingCollection(targets: SharedFieldTargets): INodeProperties {
-	return {
-		displayName: 'Waiting Options',
-		name: 'waitOptions',
-		type: 'collection',
-		placeholder: 'Add Waiting Option',
-		default: {},
-		displayOptions: { show: { operation: targets.submit, waitForCompletion: [true] } },
-		options: [
-			{
-				displayName: 'Initial Delay (Seconds)',
-				name: 'initialDelay',
-				type: 'string',
-				default: 'auto',
-				placeholder: 'auto',
-				hint: '"auto" waits to suit the speed: Turbo 5 s, Fast 10 s, Relax 30 s; or enter seconds',
-				description:
-					'How long to wait before the first status check: "auto", or a number of seconds. Auto is never longer than the Poll Interval times 6.',
-			},
-			{
-				displayName: 'On Timeout',
-				name: 'onTimeout',
-				type: 'options',
-				default: 'fail',
-				options: [
-					{
-						name: 'Fail',
-						value: 'fail',
-						description: 'Stop with an error that carries the task ID, its last status and progress',
-					},
-					{
-						name: 'Return Task As Is',
-						value: 'returnTask',
-						description: 'Output the task with its current status; pick it up later with Fetch',
-					},
-				],
-				description: 'What to do when the task has not finished within the Timeout',
-			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 0.2, numberPrecision: 1 },
-				default: DEFAULT_POLL_INTERVAL_SECONDS,
-				description:
-					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_SECONDS,
-				description:
-					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
-			},
-			{
-				displayName: 'Wait Mode',
-				name: 'waitMode',
-				type: 'options',
-				default: 'poll',
-				options: [
-					{
-						name: 'Poll',
-						value: 'poll',
-						description: 'The node checks the status every Poll Interval and holds the execution until the tasks end',
-					},
-					{
-						name: 'Callback',
-						value: 'callback',
-						description:
-							'The server calls this execution back when a task changes; n8n parks the execution in its database meanwhile (it survives a restart). Needs an n8n URL the server can reach.',
-					},
-				],
-				description:
-					'How to wait for the tasks. Callback makes no status requests while waiting; if no callback comes within the Timeout, the items go on with the task IDs and status SUBMITTED, for a Fetch. As an AI tool the node always polls.',
-			},
-		],
 	};
 }
 
@@ -174,6 +90,17 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				displayOptions: { show: { '/operation': targets.videos } },
 			},
 			{
+				displayName: 'Initial Delay (Seconds)',
+				name: 'initialDelay',
+				type: 'string',
+				default: 'auto',
+				placeholder: 'auto',
+				hint: '"auto" waits to suit the speed: Turbo 5 s, Fast 10 s, Relax 30 s; or enter seconds',
+				description:
+					'How long to wait before the first status check: "auto", or a number of seconds. Auto is never longer than the Poll Interval times 6.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
 				displayName: 'Max Concurrent Tasks',
 				name: 'maxConcurrency',
 				type: 'number',
@@ -192,6 +119,26 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				description:
 					'A URL the server POSTs the task to on every status change (for example an n8n Webhook node). At most 2000 characters.',
 				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				default: 'fail',
+				options: [
+					{
+						name: 'Fail',
+						value: 'fail',
+						description: 'Stop with an error that carries the task ID, its last status and progress',
+					},
+					{
+						name: 'Return Task As Is',
+						value: 'returnTask',
+						description: 'Output the task with its current status; pick it up later with Fetch',
+					},
+				],
+				description: 'What to do when the task has not finished within the Timeout',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Output',
@@ -215,6 +162,16 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				],
 				description: 'How finished tasks become output items',
 				displayOptions: { show: { '/operation': [...new Set([...targets.images, ...targets.videos])] } },
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				description:
+					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Put Output File in Field',
@@ -247,6 +204,38 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				description:
 					'Any text (up to 255 characters) stored with the task and echoed back by Fetch and the notify hook, e.g. a post ID',
 				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_SECONDS,
+				description:
+					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+			},
+			{
+				displayName: 'Wait Mode',
+				name: 'waitMode',
+				type: 'options',
+				default: 'poll',
+				options: [
+					{
+						name: 'Poll',
+						value: 'poll',
+						description: 'The node checks the status every Poll Interval and holds the execution until the tasks end',
+					},
+					{
+						name: 'Callback',
+						value: 'callback',
+						description:
+							'The server calls this execution back when a task changes; n8n parks the execution in its database meanwhile (it survives a restart). Needs an n8n URL the server can reach.',
+					},
+				],
+				description:
+					'How to wait for the tasks. Callback makes no status requests while waiting; if no callback comes within the Timeout, the items go on with the task IDs and status SUBMITTED, for a Fetch. As an AI tool the node always polls.',
+				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 		],
 	};

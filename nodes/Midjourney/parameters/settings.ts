@@ -72,18 +72,6 @@ function initialDelayOption(raw: unknown, itemIndex: number): number {
 	return value;
 }
 
-const WAITING_OPTION_NAMES = ['waitMode', 'pollInterval', 'initialDelay', 'timeout', 'onTimeout'];
-
-/**
- * The Waiting Options group; the same settings written in Options (where the node kept them
- * before they had a group of their own) still count, the group's winning.
- */
-function waitingOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
-	const grouped = ctx.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
-	const ungrouped = Object.fromEntries(WAITING_OPTION_NAMES.filter((name) => name in options).map((name) => [name, options[name]]));
-	return { ...ungrouped, ...grouped };
-}
-
 /** What of an operation decides which options apply to it. */
 export interface SettingsScope {
 	/** submits a task (so Wait for Completion and the waiting options apply) */
@@ -95,11 +83,10 @@ export interface SettingsScope {
 
 export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scope: SettingsScope): ItemSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const waiting = waitingOptions(ctx, itemIndex, options);
 	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
-	const pollIntervalSeconds = Math.max(0.2, numberOption(waiting, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
-	const timeoutSeconds = Math.max(1, numberOption(waiting, 'timeout', DEFAULT_TIMEOUT_SECONDS));
-	const initialDelaySetting = initialDelayOption(waiting.initialDelay, itemIndex);
+	const pollIntervalSeconds = Math.max(0.2, numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
+	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
+	const initialDelaySetting = initialDelayOption(options.initialDelay, itemIndex);
 	const initialDelaySeconds =
 		initialDelaySetting >= 0
 			? initialDelaySetting
@@ -108,7 +95,7 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
 	const waitForCompletion = scope.submits && (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean);
 	const waitMode: WaitMode =
-		waitForCompletion && waiting.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool') ? 'callback' : 'poll';
+		waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool') ? 'callback' : 'poll';
 	if (waitMode === 'callback' && text('notifyHook') !== undefined) {
 		throw new MidjourneyError('input', `Notify Hook URL and Wait Mode "Callback" are both set for item ${itemIndex}`, {
 			description:
@@ -125,7 +112,7 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
-		onTimeout: waiting.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
+		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
 		// On by default where they apply, as n8n's OpenAI image action returns the file.
 		downloadImage: scope.results.includes('images') && options.downloadImage !== false,
 		downloadVideo: scope.results.includes('videos') && options.downloadVideo !== false,

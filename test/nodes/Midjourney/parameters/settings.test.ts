@@ -15,7 +15,7 @@ import {
 } from '../../../../nodes/Midjourney/parameters/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
-type ItemParameters = { options?: IDataObject; waitOptions?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
+type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
 
 /** An IExecuteFunctions with only getNodeParameter, returning the fallback for what an item does not set. */
 function fakeContext(items: ItemParameters[]) {
@@ -81,11 +81,6 @@ describe('readItemSettings', () => {
 		expect(settingsOf({ downloadImage: false, downloadVideo: false }, READ)).toMatchObject({ downloadImage: false, downloadVideo: false });
 		expect(settingsOf({}, { submits: true, takesBot: true, results: [] })).toMatchObject({ downloadImage: false, downloadVideo: false });
 		expect(settingsOf({ downloadVideo: true }, SUBMIT_WITH_BOT).downloadVideo).toBe(false);
-	});
-
-	it('reads the Waiting Options group, over the same settings left in Options', () => {
-		const { ctx } = fakeContext([{ options: { timeout: 10, pollInterval: 2 }, waitOptions: { timeout: 30, waitMode: 'callback' } }]);
-		expect(readItemSettings(ctx, 0, SUBMIT_WITH_BOT)).toMatchObject({ timeoutMs: 30_000, pollIntervalMs: 2000 });
 	});
 
 	it('takes Initial Delay as "auto" or seconds, and refuses anything else', () => {
