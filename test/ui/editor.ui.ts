@@ -908,7 +908,7 @@ async function checkCreatorEntries(page: Page, base: string, description: NodeDe
 // ---- the executed example's output ----------------------------------------------------------
 
 /** The simplified item's columns an image action gives (the split button fields follow). */
-const SIMPLIFIED_COLUMNS = ['taskId', 'status', 'prompt', 'imageUrl', 'buttonLabels'];
+const SIMPLIFIED_COLUMNS = ['taskId', 'status', 'action', 'prompt', 'imageUrl', 'buttonLabels'];
 const OUTPUT_NODE = 'Upscale (Subtle)';
 
 /** Picks a display mode (Schema / Table / JSON / Binary) of the NDV's output panel. */

@@ -64,7 +64,9 @@ function numberOption(options: IDataObject, name: string, fallback: number): num
 function initialDelayOption(raw: unknown, itemIndex: number): number {
 	if (raw === undefined || raw === null || (typeof raw === 'string' && /^\s*(auto)?\s*$/i.test(raw))) return -1;
 	const value = Number(raw);
-	if (!Number.isFinite(value) || value < 0) {
+	// A negative number (the -1 of earlier versions) means auto too.
+	if (Number.isFinite(value) && value < 0) return -1;
+	if (!Number.isFinite(value)) {
 		throw new MidjourneyError('input', `Initial Delay "${String(raw).slice(0, 40)}" of item ${itemIndex} is neither "auto" nor seconds`, {
 			description: 'Enter "auto" (a delay to suit the speed mode) or a number of seconds, e.g. 10.',
 		});

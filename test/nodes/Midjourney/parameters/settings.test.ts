@@ -115,7 +115,7 @@ describe('readItemSettings', () => {
 				downloadVideo: true,
 				binaryPropertyName: 'hero',
 				output: 'gridImages',
-			}),
+			}, { submits: true, takesBot: true, results: ['images', 'videos'] }),
 		).toEqual({
 			speed: 'fast',
 			botType: 'NIJI_JOURNEY',
@@ -131,6 +131,7 @@ describe('readItemSettings', () => {
 			downloadVideo: true,
 			binaryPropertyName: 'hero',
 			output: 'gridImages',
+			simplify: true,
 		});
 	});
 
@@ -268,8 +269,10 @@ describe('readItemSettings', () => {
 			expect(settingsOf({ output: 'task' }).output).toBe('task');
 			expect(settingsOf({ output: 'images' }).output).toBe('task');
 			expect(settingsOf({ output: 'videos' }).output).toBe('videos');
+			// Imagine makes no videos; an operation that does downloads them unless turned off.
 			expect(settingsOf({}).downloadVideo).toBe(false);
-			expect(settingsOf({ downloadVideo: true }).downloadVideo).toBe(true);
+			expect(settingsOf({}, SUBMIT_NO_BOT).downloadVideo).toBe(true);
+			expect(settingsOf({ downloadVideo: false }, SUBMIT_NO_BOT).downloadVideo).toBe(false);
 		});
 
 		it('onTimeout is returnTask only when asked, else fail', () => {
@@ -277,10 +280,10 @@ describe('readItemSettings', () => {
 			expect(settingsOf({ onTimeout: 'ignore' }).onTimeout).toBe('fail');
 		});
 
-		it('downloadImage only for true itself', () => {
-			expect(settingsOf({ downloadImage: true }).downloadImage).toBe(true);
-			expect(settingsOf({ downloadImage: 'true' }).downloadImage).toBe(false);
-			expect(settingsOf({ downloadImage: 1 }).downloadImage).toBe(false);
+		it('downloadImage is off only for false itself', () => {
+			expect(settingsOf({ downloadImage: false }).downloadImage).toBe(false);
+			expect(settingsOf({ downloadImage: 'false' }).downloadImage).toBe(true);
+			expect(settingsOf({ downloadImage: 0 }).downloadImage).toBe(true);
 		});
 
 		it.each(['default', 'relax', 'fast', 'turbo'])('speed %s is kept', (speed) => {
