@@ -20,7 +20,7 @@ import { parseProgress, type MjTask } from '../model/task';
  *   `[{ url, thumbnail }]`, thumbnail only when the server gives one), `videoDuration` (s), `frameCount`,
  * - `finalPrompt`, `botType`, `seed`, `width`, `height` when present.
  *
- * Simplified (the node's Simplify switch, on by default; n8n's convention): `taskId`, `status`, `action`,
+ * Simplified (the node's Simplify switch, on by default; n8n's convention): `taskId`, `status`, `progress`, `action`,
  * `failReason`, `prompt`, the picture and video URLs, Describe's / Shorten's `prompts`, the
  * split button fields (IF / Switch branch on them) and `buttonLabels`, the labels offered.
  */
@@ -75,7 +75,7 @@ function isoTime(epochMs: unknown): string | undefined {
 }
 
 /** The fields the simplified item keeps, in this order (the split button fields follow). */
-const SIMPLIFIED_FIELDS = ['taskId', 'status', 'action', 'failReason', 'prompt', 'imageUrl', 'imageUrls', 'videoUrl', 'videoUrls', 'prompts'];
+const SIMPLIFIED_FIELDS = ['taskId', 'status', 'progress', 'action', 'failReason', 'prompt', 'imageUrl', 'imageUrls', 'videoUrl', 'videoUrls', 'prompts'];
 
 function simplified(item: IDataObject, fields: IDataObject, labels: string[]): IDataObject {
 	const compact: IDataObject = {};
