@@ -62,6 +62,10 @@ export function ensureNode24(): string {
  */
 export function ensureN8n(version = resolveN8nVersion()): N8nInstall {
 	const nodeBinDir = process.env.N8N_E2E_NODE_BIN_DIR || (version.startsWith('1.') ? undefined : ensureNode24());
+	if (!existsSync(join(ROOT, '.cache', `n8n-${version}`, '.installed'))) {
+		// A person's first `npm start` waits here: say what for, and for how long.
+		console.error(`Installing n8n ${version} into .cache/ (first run only, about 5½ minutes)…`);
+	}
 	const output = execFileSync(join(__dirname, 'install-n8n.sh'), {
 		cwd: ROOT,
 		env: { ...process.env, N8N_VERSION: version, ...(nodeBinDir ? { NODE_BIN_DIR: nodeBinDir } : {}) },
