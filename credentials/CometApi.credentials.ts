@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -10,9 +9,6 @@ import type {
 import { cleanApiKey } from '../nodes/Midjourney/model/apiKey';
 
 export type CometApiAuthStyle = 'bearer' | 'raw' | 'mjApiSecret';
-
-const REJECTED_KEY_MESSAGE =
-	'The API key was rejected by the server at the Base URL: check the API key and the Authentication style in the CometAPI credential';
 
 /** The headers that carry the key, for each authentication style. */
 export function authHeaders(credentials: ICredentialDataDecryptedObject): Record<string, string> {
@@ -40,13 +36,21 @@ export class CometApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Get an API key in your <a href="https://www.cometapi.com" target="_blank">CometAPI dashboard</a> (sign in, then API Keys). For a self-hosted midjourney-proxy server, enter its secret and its URL.',
+			name: 'keyNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Your CometAPI key (sk-...), or the secret of your midjourney-proxy server',
+			description:
+				'Your CometAPI key (sk-…), or the mj-api-secret of your midjourney-proxy server',
 		},
 		{
 			displayName: 'Base URL',
@@ -57,11 +61,11 @@ export class CometApi implements ICredentialType {
 				'Change it only for a self-hosted midjourney-proxy server; no trailing slash needed',
 		},
 		{
-			displayName: 'Authentication Style',
+			displayName: 'Authentication',
 			name: 'authStyle',
 			type: 'options',
 			default: 'bearer',
-			description: 'How the key is sent: CometAPI takes a Bearer token; proxies differ',
+			description: 'How the key is sent: CometAPI takes a Bearer token; midjourney-proxy servers usually the mj-api-secret header',
 			options: [
 				{
 					name: 'Bearer Token (CometAPI)',
@@ -94,28 +98,7 @@ export class CometApi implements ICredentialType {
 		};
 	}
 
-	// Listing no task ids costs nothing and works on CometAPI and on midjourney-proxy servers.
-	// No responseSuccessBody rule: n8n applies it to the first response item, and the
-	// answer here is an empty array, which has none.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/\\/+$/, "") }}',
-			url: '/mj/task/list-by-condition',
-			method: 'POST',
-			body: { ids: [] },
-			json: true,
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: REJECTED_KEY_MESSAGE } },
-			{ type: 'responseCode', properties: { value: 403, message: REJECTED_KEY_MESSAGE } },
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No Midjourney task API at this Base URL: use the server root, e.g. https://api.cometapi.com (without /v1 or /mj)',
-				},
-			},
-		],
-	};
+	// No `test` here: the nodes test it (testedBy, nodes/Midjourney/transport/connectionTest.ts),
+	// because n8n shows a node test's own message in the dialog and a declarative test's
+	// rules give way to its generic "Authorization failed" text.
 }

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { testCometApiConnection } from './transport/connectionTest';
 import { route } from './execution/router';
 import { nodeProperties } from './operations/description';
 import { resumeOnCallback } from './execution/callback/resume';
@@ -27,11 +28,14 @@ export class Midjourney implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cometApi', required: true }],
+		credentials: [{ name: 'cometApi', required: true, testedBy: 'cometApiConnection' }],
 		// Wait Mode "Callback": the server calls the parked execution's resume URL.
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: nodeProperties(),
 	};
+
+	// The credential dialog's Test (testedBy above).
+	methods = { credentialTest: { cometApiConnection: testCometApiConnection } };
 
 	webhookMethods = NO_HOOK_REGISTRATION;
 

@@ -22,7 +22,7 @@ describe('CometAPI credential', () => {
 	it.each(STYLES)('passes its test with the right key (%s) and costs no task', async (style) => {
 		const emulator = emulators[style];
 		const result = await testCredential('cometApi', { apiKey: KEY, baseUrl: emulator.url, authStyle: style });
-		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful' });
 		const [request] = emulator.requests.slice(-1);
 		expect(request).toMatchObject({ method: 'POST', path: '/mj/task/list-by-condition', body: { ids: [] } });
 		expect(emulator.createdTaskIds()).toHaveLength(0);
@@ -32,14 +32,37 @@ describe('CometAPI credential', () => {
 		const wrong = 'sk-WRONG-credential-key';
 		const result = await testCredential('cometApi', { apiKey: wrong, baseUrl: emulators[style].url, authStyle: style });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/API key/);
-		expect(result.message).toMatch(/Authentication style/i);
+		expect(result.message).toMatch(/^The API key was rejected by the server at the Base URL \(HTTP 401\)/);
+		expect(result.message).toMatch(/Authentication/);
 		expect(result.message).not.toContain(wrong);
 	});
 
-	it('fails when the key is sent in a style the server does not take', async () => {
+	it('names the Authentication the server takes when the key is sent in another', async () => {
 		const result = await testCredential('cometApi', { apiKey: KEY, baseUrl: emulators.mjApiSecret.url, authStyle: 'bearer' });
-		expect(result.status).toBe('Error');
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^The server takes this API key with another Authentication: choose "Mj-API-Secret Header/),
+		});
+		// The other styles were tried on the Base URL's host alone.
+		expect(emulators.mjApiSecret.requests.slice(-3).map((r) => r.path)).toEqual(Array(3).fill('/mj/task/list-by-condition'));
+	});
+
+	it('explains an unreachable host', async () => {
+		const result = await testCredential('cometApi', { apiKey: KEY, baseUrl: 'http://127.0.0.1:9', authStyle: 'bearer' });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^Could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/) });
+	});
+
+	it('explains a server that answers but is not a Midjourney API', async () => {
+		const { createServer } = await import('node:http');
+		const page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+		await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = page.address() as { port: number };
+			const result = await testCredential('cometApi', { apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, authStyle: 'bearer' });
+			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/not as a Midjourney task API/) });
+		} finally {
+			page.close();
+		}
 	});
 
 	it('tolerates a trailing slash in the Base URL and a pasted "Bearer " prefix', async () => {
@@ -54,6 +77,7 @@ describe('CometAPI credential', () => {
 	it('explains a Base URL that has no Midjourney API', async () => {
 		const result = await testCredential('cometApi', { apiKey: KEY, baseUrl: `${emulators.bearer.url}/v1`, authStyle: 'bearer' });
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/No Midjourney task API at this Base URL/) });
+		expect(result.message).toMatch(/remove "\/v1" from the Base URL/);
 	});
 
 	it('defaults to CometAPI with a Bearer token', () => {

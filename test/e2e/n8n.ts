@@ -14,7 +14,7 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-cometapi-midjourney';
 export const NODE_TYPE = `${PACKAGE_NAME}.midjourney`;
 export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTool`;
-export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTrigger`;
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTaskTrigger`;
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_N8N_VERSION = '1.123.81';
 /** The pinned fallback of the 2.x line; the one tested is the newest that installs (newestN8n.ts). */
@@ -63,6 +63,10 @@ export function ensureNode24(): string {
  */
 export function ensureN8n(version = resolveN8nVersion()): N8nInstall {
 	const nodeBinDir = process.env.N8N_E2E_NODE_BIN_DIR || (version.startsWith('1.') ? undefined : ensureNode24());
+	if (!existsSync(join(ROOT, '.cache', `n8n-${version}`, '.installed'))) {
+		// A person's first `npm start` waits here: say what for, and for how long.
+		console.error(`Installing n8n ${version} into .cache/ (first run only, about 5½ minutes)…`);
+	}
 	const output = execFileSync(join(__dirname, 'install-n8n.sh'), {
 		cwd: ROOT,
 		env: { ...process.env, N8N_VERSION: version, ...(nodeBinDir ? { NODE_BIN_DIR: nodeBinDir } : {}) },
@@ -84,7 +88,11 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 		...env,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		// Needed, although n8n warns it is "no longer considered secure": the default `vm` engine
+		// needs isolated-vm's native build, which fails on Node 20 and is skipped by install-n8n.sh.
 		N8N_EXPRESSION_ENGINE: 'legacy',
+		// The test layers run no Code node: no task runner process on the 2-core CI machine
+		// (`npm start` turns runners on, as n8n asks; startN8n in start.ts).
 		N8N_RUNNERS_ENABLED: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',

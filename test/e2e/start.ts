@@ -269,6 +269,8 @@ export async function startN8n(options: StartOptions = {}): Promise<StartedN8n> 
 				WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 				N8N_SECURE_COOKIE: 'false',
 				N8N_LOG_LEVEL: 'warn',
+				// A person's n8n as n8n wants it (no deprecation warning about runners).
+				N8N_RUNNERS_ENABLED: 'true',
 			},
 			log: options.log,
 		});

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { BinaryDataConfig, BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	CredentialTestContext,
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	Workflow,
@@ -34,7 +40,7 @@ import {
 
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
-import { MidjourneyTrigger } from '../../nodes/Midjourney/MidjourneyTrigger.node';
+import { MidjourneyTaskTrigger } from '../../nodes/Midjourney/MidjourneyTaskTrigger.node';
 import { registeredOperations } from '../../nodes/Midjourney/operations';
 import { BASE_NODE_STAND_INS } from './baseNodes';
 import { TestCredentialsHelper } from './credentialsHelper';
@@ -49,7 +55,7 @@ if (!process.env.N8N_USER_FOLDER) {
 }
 
 export const PACKAGE_NODE_TYPE = 'n8n-nodes-cometapi-midjourney.midjourney';
-export const PACKAGE_TRIGGER_TYPE = 'n8n-nodes-cometapi-midjourney.midjourneyTrigger';
+export const PACKAGE_TRIGGER_TYPE = 'n8n-nodes-cometapi-midjourney.midjourneyTaskTrigger';
 /** The type n8n generates for nodes with `usableAsTool` when an AI agent uses them. */
 export const PACKAGE_TOOL_TYPE = `${PACKAGE_NODE_TYPE}Tool`;
 
@@ -64,7 +70,7 @@ class TestNodeTypes implements INodeTypes {
 			...BASE_NODE_STAND_INS,
 			[PACKAGE_NODE_TYPE]: midjourney,
 			[PACKAGE_TOOL_TYPE]: midjourney,
-			[PACKAGE_TRIGGER_TYPE]: new MidjourneyTrigger(),
+			[PACKAGE_TRIGGER_TYPE]: new MidjourneyTaskTrigger(),
 			...extra,
 		};
 	}
@@ -376,71 +382,20 @@ export interface CredentialTestResult {
 	message: string;
 }
 
-const PROBE_TYPE = 'test.credentialProbe';
-
 /**
- * The credential's test as n8n's credentials tester runs it: the test request
- * with `$credentials` resolved, sent through the credential's authentication,
- * then the rules: a matching response code gives its message; any other
- * non-2xx gives the status text.
+ * The credential dialog's Test: the function the nodes name in `testedBy`, called with the
+ * credential's data (unset fields at their defaults) in n8n-core's own CredentialTestContext,
+ * as n8n's credentials tester calls it. The real dialog is driven in test/ui/editor.ui.ts.
  */
 export async function testCredential(
 	typeName: string,
 	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult> {
-	const test = CREDENTIAL_TYPES[typeName].test;
-	if (!test) throw new Error(`Credential type ${typeName} has no test`);
-	const workflow = chain({
-		name: 'Probe',
-		type: PROBE_TYPE,
-		parameters: {},
-		credentials: { [typeName]: { id: '1', name: 'test' } },
-	});
-	let request: IDataObject = {};
-	const probe: INodeType = {
-		description: {
-			displayName: 'Credential probe',
-			name: 'credentialProbe',
-			group: ['transform'],
-			version: 1,
-			description: 'Sends a credential test request',
-			defaults: { name: 'Probe' },
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			credentials: [{ name: typeName, required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, typeName, {
-				...request,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			} as never)) as { statusCode: number; statusMessage?: string };
-			return [[{ json: { statusCode: response.statusCode, statusMessage: response.statusMessage ?? '' } }]];
-		},
-	};
-	// Resolve `={{ $credentials.… }}` in the test request, as n8n's RoutingNode does.
-	const credentials = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
-	const probeNode = (workflow.nodes as INode[])[1];
-	request = toWorkflow(workflow, new TestNodeTypes({ [PROBE_TYPE]: probe })).expression.getComplexParameterValue(
-		probeNode,
-		test.request as never,
-		'manual',
-		{ $credentials: credentials } as never,
-	) as IDataObject;
-	const result = await runWorkflow(workflow, { credentials: { [typeName]: data }, nodeTypes: { [PROBE_TYPE]: probe } });
-	if (result.error) {
-		const cause = (result.error as { cause?: { code?: string } }).cause;
-		return { status: 'Error', message: cause?.code ?? result.error.message };
-	}
-	const { statusCode, statusMessage } = result.output('Probe')[0].json as { statusCode: number; statusMessage: string };
-	for (const rule of test.rules ?? []) {
-		if (rule.type === 'responseCode' && rule.properties.value === statusCode) {
-			return { status: 'Error', message: rule.properties.message };
-		}
-	}
-	if (statusCode < 200 || statusCode > 299) {
-		return { status: 'Error', message: statusMessage || `Received HTTP status code: ${statusCode}` };
-	}
-	return { status: 'OK', message: 'Connection successful!' };
+	const node = new Midjourney();
+	const testedBy = node.description.credentials?.find((credential) => credential.name === typeName)?.testedBy;
+	if (typeof testedBy !== 'string') throw new Error(`The Midjourney node names no test for ${typeName}`);
+	const test = node.methods.credentialTest[testedBy as keyof typeof node.methods.credentialTest];
+	const withDefaults = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
+	const result = await test.call(new CredentialTestContext(), { id: '1', name: 'test', type: typeName, data: withDefaults });
+	return { status: result.status, message: result.message };
 }

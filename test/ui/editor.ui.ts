@@ -5,14 +5,25 @@
  * the package, an emulator credential, the example workflows, the owner), drives Debian's
  * `chromium` with puppeteer-core, and checks what a user sees:
  *   - the sign-in page takes the owner start.ts creates;
+ *   - the credential dialog: credentials saved with a wrong key, a wrong Authentication, a Base
+ *     URL ending in /v1, an unreachable host and a website that is no Midjourney API, each
+ *     opened (n8n tests it on opening) and its "More details" text matched; it says where to
+ *     get a key;
+ *   - the node creator lists "Midjourney" and "Midjourney Trigger" as entries of their own,
+ *     each with its own description;
  *   - the node creator finds "Midjourney" and adds it, its panel opening;
- *   - for every resource/operation of the built node (read from dist/), the panel shows the
- *     fields the table EXPECTED below names, and hides the ones it says are hidden; where an
- *     operation has an Image Source, switching it to "Binary Property" shows the binary field;
+ *   - for every resource/operation of the built node (read from dist/), the panel shows exactly
+ *     the fields the table EXPECTED below names, its Options list holds exactly the entries
+ *     named there (an option that does not apply fails), dropdown switches show their fields;
+ *     Wait for Completion off takes the waiting options out of the list; Action's Task ID holds
+ *     {{ $json.taskId }} and its Button lists the common labels;
  *   - one example workflow, opened in the editor and run with its "Execute workflow" ("Test
- *     workflow" in older 1.x) button, ends with every node green.
+ *     workflow" in older 1.x) button, ends with every node green; for cms-publish, the Upscale's
+ *     output then holds the picture as a file (Download Image on by default), the simplified
+ *     columns, and its Task ID resolved from the previous node.
+ * Screenshots: the Imagine panel, the credential dialog and the executed chain always, a failed
+ * check's too, in .cache/ui/ (UI_README_SHOTS=1 copies the first three to .github/readme/).
  * Each check prints `ok`/`FAIL`; the last line is "N passed, N failed" (read by test/results.js).
- * A failed check leaves a screenshot in .cache/ui/.
  *
  * Env: N8N_E2E_VERSION (as the e2e run: default 1.123.81; `2` the tested 2.x on Node 24),
  *      UI_EXAMPLE (example file to execute, default cms-publish), CHROMIUM_PATH (/usr/bin/chromium),
@@ -20,12 +31,16 @@
  *      UI_HEADFUL=1 (a visible window, where there is a display), UI_SLOWMO (ms between actions).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { request } from 'undici';
 
-import { ensureN8n, NODE_TYPE, ROOT, type WorkflowJson } from '../e2e/n8n';
+import { CREDENTIAL_TYPE, ensureN8n, NODE_TYPE, ROOT, type WorkflowJson } from '../e2e/n8n';
+import { EMULATOR_KEY } from '../e2e/stage';
 import { OWNER, startN8n, type StartedN8n } from '../e2e/start';
 import { runLayer } from '../layerMain';
 
@@ -37,10 +52,15 @@ const EXECUTION_MS = 180_000;
 // ---- what the panel must show ------------------------------------------------------------
 
 interface Expected {
-	/** Field labels (display names) the panel shows for this operation. */
+	/**
+	 * Every field label the panel shows for this operation with its defaults (Resource and
+	 * Operation aside, and the fields a switch below decides): one more or one less fails.
+	 */
 	shown: string[];
 	/** Field labels it must not show. */
 	hidden: string[];
+	/** Exactly the entries of the Options collection's "Add Option" list with Wait for Completion on (none: no Options). */
+	options: string[];
 	/**
 	 * Options to pick in a dropdown, each with the labels that must (not) show then. Fields that
 	 * depend on a dropdown live here: n8n keeps a parameter's value across operations that share
@@ -51,92 +71,110 @@ interface Expected {
 
 const IMAGE_URLS = 'Image URLs';
 const BINARY_FIELDS = 'Input Binary Fields';
+const WAITING = ['Callback Wait Limit (Seconds)', 'Initial Delay (Seconds)', 'On Timeout', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'Wait Mode'];
+const SUBMIT_OPTIONS = ['Max Concurrent Tasks', 'Notify Hook URL', 'Speed', 'State'];
+const FILE_OPTIONS = ['Output', 'Put Output File in Field'];
+const TASK_FIELDS = ['Wait for Completion', 'Simplify', 'Options'];
+const sorted = (labels: string[]) => [...labels].sort((a, b) => a.localeCompare(b));
 
 /**
  * The fields a user needs, per operation value. Written by hand on purpose: the list of
  * resources/operations comes from the built node, the expectations from here, so a field that
- * disappears from the panel (a wrong displayOptions, a renamed resource) fails the test.
+ * disappears from the panel (a wrong displayOptions, a renamed resource) fails the test, and so
+ * does an option that does not apply to the operation (Download Video on Imagine).
  */
 const EXPECTED: Record<string, Expected> = {
 	imagine: {
-		shown: ['Prompt', 'Prompt Parameters', 'References', 'Prompt Check', 'Image Source', 'Wait for Completion', 'Options'],
+		shown: ['Prompt', 'Prompt Parameters', 'References', 'Prompt Check', 'Image Source', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'Dimensions', 'Mask Source'],
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'imageSource', option: 'None', shown: [], hidden: [IMAGE_URLS, BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	action: {
-		shown: ['Task ID', 'Button', 'Action Options', 'Wait for Completion', 'Options'],
+		shown: ['Task ID', 'Button', 'Action Options', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Image Source', 'Task IDs', 'Mask Source'],
+		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	modal: {
-		shown: ['Task ID', 'Prompt', 'Mask Source', 'Wait for Completion', 'Options'],
+		shown: ['Task ID', 'Prompt', 'Mask Source', ...TASK_FIELDS],
 		hidden: ['Button', 'Image Source', 'Task IDs'],
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
-			{ parameter: 'maskSource', option: 'URL or Data URI', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
-			{ parameter: 'maskSource', option: 'Binary Property', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
+			{ parameter: 'maskSource', option: 'URL', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
+			{ parameter: 'maskSource', option: 'Binary File', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
 		],
 	},
 	blend: {
-		shown: ['Image Source', 'Dimensions', 'Wait for Completion', 'Options'],
+		shown: ['Image Source', 'Dimensions', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Prompt Check', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	describe: {
-		shown: ['Image Source', 'Wait for Completion', 'Options'],
+		shown: ['Image Source', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Dimensions', IMAGE_URLS, BINARY_FIELDS],
+		options: sorted(['Bot', ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	fetch: {
-		shown: ['Task IDs', 'Options'],
-		hidden: ['Wait for Completion', 'Prompt', 'Task ID', 'Button', 'Image Source'],
+		shown: ['Task IDs', 'Wait for Completion', 'Simplify', 'Options'],
+		hidden: ['Prompt', 'Task ID', 'Button', 'Image Source'],
+		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS]),
 	},
 	// The operations the restructure (resources Image / Video / Task) adds.
 	edit: {
-		shown: ['Image Source', 'Prompt', 'Prompt Parameters', 'Prompt Check', 'Mode', 'Wait for Completion', 'Options'],
+		shown: ['Image Source', 'Prompt', 'Prompt Parameters', 'Prompt Check', 'Mode', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'References', IMAGE_URLS, BINARY_FIELDS],
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	shorten: {
-		shown: ['Prompt', 'Wait for Completion', 'Options'],
+		shown: ['Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Task ID', 'Button', 'Task IDs'],
+		options: sorted([...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	upload: {
 		shown: ['Image Source'],
-		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion'],
+		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion', 'Simplify', 'Options'],
+		options: [],
 		switches: [
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
+			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
 		],
 	},
 	animate: {
-		shown: ['Source', 'Motion', 'Prompt', 'Prompt Check', 'Wait for Completion', 'Options'],
+		shown: ['Source', 'Motion', 'Prompt', 'Prompt Check', 'Video Options', ...TASK_FIELDS],
 		hidden: ['Button', 'Task IDs', 'Dimensions', 'Prompt Parameters'],
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 		switches: [
 			{ parameter: 'source', option: 'Upscaled Picture (Task ID)', shown: ['Task ID'], hidden: ['Image Source'] },
 			{ parameter: 'source', option: 'Image', shown: ['Image Source'], hidden: ['Task ID'] },
-			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
-			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
+			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
+			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
 		],
 	},
 	extend: {
-		shown: ['Task ID', 'Video', 'Motion', 'Prompt', 'Wait for Completion', 'Options'],
+		shown: ['Task ID', 'Video', 'Motion', 'Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Button', 'Task IDs'],
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
 	},
 	getSeed: {
 		shown: ['Task ID'],
-		hidden: ['Wait for Completion', 'Prompt', 'Button', 'Task IDs', 'Image Source'],
+		hidden: ['Wait for Completion', 'Prompt', 'Button', 'Task IDs', 'Image Source', 'Options'],
+		options: [],
 	},
 };
 
@@ -526,6 +564,72 @@ async function addWithNodeCreator(page: Page, base: string, description: NodeDes
 	return `found by its name, added with the action "${actionText}", its panel opened on ${first.operation.name}`;
 }
 
+/** Labels no operation table lists: the dropdowns every operation has. */
+// The credential picker reads "Credential to connect with" in 1.x, "Credential" in 2.x.
+const ALWAYS = ['Credential to connect with', 'Credential', 'Resource', 'Operation'];
+
+const OPEN_COLLECTION_OPTIONS = '.el-popper:not([aria-hidden="true"]) [data-test-id="collection-parameter-option"], [role="menu"] [data-test-id="collection-parameter-option"]';
+
+/** The first lines of the visible entries of an open list (`selector`), once it shows. */
+async function openListEntries(page: Page, selector: string): Promise<string[]> {
+	const handle = await page.waitForFunction(
+		(sel: string) => {
+			const items = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((el) => el.getBoundingClientRect().height > 0);
+			return items.length ? items.map((el) => el.innerText.split('\n')[0].trim()) : null;
+		},
+		{ timeout: 5_000, polling: 150 },
+		selector,
+	);
+	return (await handle.jsonValue()) as string[];
+}
+
+/** The entries of the "Add …" list of the collection whose button reads `placeholder` (the last one in the panel). */
+async function collectionEntries(page: Page, placeholder: string): Promise<string[] | undefined> {
+	const opener = await page.evaluateHandle(
+		(ndv: string, wanted: string) => {
+			const root = document.querySelector(ndv);
+			if (!root) return null;
+			const same = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim().toLowerCase() === wanted.toLowerCase();
+			const seen = (el: Element) => (el as HTMLElement).getBoundingClientRect().height > 0;
+			// 1.x: a filterable select with that placeholder; 2.x: a button with that text.
+			const inputs = Array.from(root.querySelectorAll('input')).filter((el) => same(el.placeholder) && seen(el));
+			if (inputs.length) return inputs[inputs.length - 1];
+			const buttons = Array.from(root.querySelectorAll('button, [data-test-id="collection-parameter-add"]')).filter(
+				(el) => same((el as HTMLElement).innerText) && seen(el),
+			);
+			return buttons[buttons.length - 1] ?? null;
+		},
+		byTestId('ndv'),
+		placeholder,
+	);
+	const element = opener.asElement() as ElementHandle<Element> | null;
+	if (!element) return undefined;
+	await noOpenDropdown(page);
+	await clickSettled(element);
+	const entries = await openListEntries(page, OPEN_COLLECTION_OPTIONS);
+	await page.keyboard.press('Escape');
+	// The list fades out: wait until it is gone, so the next list read is the next one's alone.
+	await page
+		.waitForFunction(
+			(sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel)).every((el) => el.getBoundingClientRect().height === 0),
+			{ timeout: 3_000, polling: 100 },
+			OPEN_COLLECTION_OPTIONS,
+		)
+		.catch(() => undefined);
+	await noOpenDropdown(page);
+	return entries;
+}
+
+function sameList(what: string, actual: string[] | undefined, expected: string[]): string[] {
+	const got = actual ?? [];
+	const extra = got.filter((label) => !expected.includes(label));
+	const missing = expected.filter((label) => !got.includes(label));
+	return [
+		...missing.map((label) => `${what} lacks "${label}"`),
+		...extra.map((label) => `${what} has "${label}", which does not apply`),
+	];
+}
+
 async function checkOperation(page: Page, testCase: OperationCase, resourceDropdown: boolean): Promise<string> {
 	const expected = EXPECTED[testCase.operation.value];
 	if (!expected) throw new Error(`the test's EXPECTED table has no entry for operation "${testCase.operation.value}"`);
@@ -533,6 +637,14 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 	await selectParameter(page, 'operation', testCase.operation.name);
 	const misses = await checkLabels(page, expected);
 	if (misses.length) throw new Error(misses.join('; '));
+	// Exactly these fields: one that does not apply fails too.
+	const decidedBySwitch = new Set((expected.switches ?? []).flatMap((change) => [...change.shown, ...(change.hidden ?? [])]));
+	const fields = (await shownLabels(page)).filter((label) => !ALWAYS.includes(label) && !decidedBySwitch.has(label));
+	const listed = [
+		...sameList('the panel', fields, expected.shown),
+		...sameList('Options', await collectionEntries(page, 'Add Option'), expected.options),
+	];
+	if (listed.length) throw new Error(listed.join('; '));
 	const switched: string[] = [];
 	for (const change of expected.switches ?? []) {
 		await selectParameter(page, change.parameter, change.option);
@@ -540,7 +652,48 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 		if (switchMisses.length) throw new Error(`${change.parameter} = ${change.option}: ${switchMisses.join('; ')}`);
 		switched.push(`${change.option} → ${change.shown.join(', ') || 'no extra field'}`);
 	}
-	return `shows ${expected.shown.join(', ')}${switched.length ? `; ${switched.join('; ')}` : ''}`;
+	const extra: string[] = [];
+	if (testCase.operation.value === 'imagine') extra.push(await waitingFollowsTheSwitch(page));
+	if (testCase.operation.value === 'action') extra.push(await chainingDefaults(page));
+	return [
+		`shows ${expected.shown.join(', ')}; Options: ${expected.options.length}`,
+		...switched,
+		...extra,
+	].join('; ');
+}
+
+/** Wait for Completion off takes the waiting settings out of the Options list (and on puts them back). */
+async function waitingFollowsTheSwitch(page: Page): Promise<string> {
+	const toggle = await visible(
+		page,
+		`${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`,
+	);
+	await clickSettled(toggle);
+	const off = await collectionEntries(page, 'Add Option');
+	await clickSettled(toggle);
+	const on = await collectionEntries(page, 'Add Option');
+	const misses = [
+		...WAITING.filter((label) => off?.includes(label)).map((label) => `"${label}" is offered with Wait for Completion off`),
+		...WAITING.filter((label) => !on?.includes(label)).map((label) => `"${label}" is missing with Wait for Completion on`),
+	];
+	if (misses.length) throw new Error(misses.join('; '));
+	return `Wait for Completion off leaves ${off?.length ?? 0} options, without the ${WAITING.length} waiting ones`;
+}
+
+/** Action: Task ID already holds the previous item's task id; Button offers the common labels. */
+async function chainingDefaults(page: Page): Promise<string> {
+	const taskId = await page.$eval(`${byTestId('ndv')} ${byTestId('parameter-input-taskId')}`, (el) => (el as HTMLElement).innerText);
+	if (!taskId.includes('$json.taskId')) throw new Error(`Task ID shows "${taskId.trim()}", not {{ $json.taskId }}`);
+	const button = await visible(page, `${byTestId('ndv')} ${byTestId('parameter-input-button')}`);
+	await noOpenDropdown(page);
+	await clickSettled(button);
+	const labels = await openListEntries(page, OPEN_OPTIONS);
+	await page.keyboard.press('Escape');
+	await noOpenDropdown(page);
+	const wanted = ['U1 (Upscale Picture 1)', 'V4 (Vary Picture 4)', 'Reroll 🔄', 'Upscale (Subtle)', 'Vary (Strong)', 'Zoom Out 2x', 'Pan Left ⬅️', 'Animate (High Motion)'];
+	const missing = wanted.filter((label) => !labels.includes(label));
+	if (missing.length) throw new Error(`the Button list lacks ${missing.join(', ')} (it lists ${labels.join(', ')})`);
+	return `Task ID defaults to {{ $json.taskId }}; Button lists ${labels.length} labels`;
 }
 
 async function executeFromEditor(page: Page, base: string, example: ReturnType<typeof pickExample>): Promise<string> {
@@ -596,6 +749,231 @@ async function executeFromEditor(page: Page, base: string, example: ReturnType<t
 	return `clicked "${label}"; all ${expectedNodes.length} nodes green in ${seconds} s`;
 }
 
+// ---- the credential dialog ----------------------------------------------------------------
+
+interface CredentialCase {
+	name: string;
+	data: Record<string, string>;
+	/** The dialog's details ("More details" under "Couldn't connect with these settings"). */
+	message: RegExp;
+}
+
+function credentialCases(n8n: StartedN8n, notMidjourney: string): CredentialCase[] {
+	const emulator = n8n.stage.emulator.url;
+	return [
+		{
+			name: 'wrong key',
+			data: { apiKey: 'sk-not-the-right-key', baseUrl: emulator, authStyle: 'bearer' },
+			message: /^The API key was rejected by the server at the Base URL \(HTTP 401\): check the API key, and the Authentication/,
+		},
+		{
+			name: 'wrong Authentication',
+			data: { apiKey: EMULATOR_KEY, baseUrl: emulator, authStyle: 'mjApiSecret' },
+			message: /^The server takes this API key with another Authentication: choose "Bearer Token \(CometAPI\)"/,
+		},
+		{
+			name: 'Base URL ending in /v1',
+			data: { apiKey: EMULATOR_KEY, baseUrl: `${emulator}/v1`, authStyle: 'bearer' },
+			message: /^No Midjourney task API at this Base URL \(HTTP 404 .*\): remove "\/v1" from the Base URL/,
+		},
+		{
+			name: 'unreachable host',
+			data: { apiKey: EMULATOR_KEY, baseUrl: 'http://127.0.0.1:9', authStyle: 'bearer' },
+			message: /^Could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\): check the Base URL/,
+		},
+		{
+			name: 'not a Midjourney API',
+			data: { apiKey: EMULATOR_KEY, baseUrl: notMidjourney, authStyle: 'bearer' },
+			message: /^The server at the Base URL answered, but not as a Midjourney task API/,
+		},
+	];
+}
+
+/** A web server that is no Midjourney API (a company website, say): any request gets a page. */
+async function startWebsite(): Promise<{ url: string; close: () => void }> {
+	const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome</body></html>'));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+async function createCredential(n8n: StartedN8n, name: string, data: Record<string, string>): Promise<string> {
+	const res = await request(`${n8n.base}/rest/credentials`, {
+		method: 'POST',
+		headers: { cookie: n8n.cookie, 'content-type': 'application/json' },
+		body: JSON.stringify({ name, type: CREDENTIAL_TYPE, data }),
+	});
+	const text = await res.body.text();
+	const id = (JSON.parse(text) as { data?: { id?: string } }).data?.id;
+	if (res.statusCode !== 200 || !id) throw new Error(`creating credential "${name}": HTTP ${res.statusCode} ${text.slice(0, 200)}`);
+	return id;
+}
+
+/** Opens a saved credential; n8n tests it on opening. Returns the dialog's details text. */
+async function credentialDialogMessage(page: Page, base: string, id: string): Promise<string> {
+	await page.goto(`${base}/home/credentials/${id}`, { waitUntil: 'domcontentloaded' });
+	const more = await visibleWithText(page, 'a, span, button', 'More details', 45_000);
+	await clickSettled(more);
+	const details = await page
+		.waitForFunction(
+			() => {
+				const modal = document.querySelector<HTMLElement>('[data-test-id="editCredential-modal"]') ?? document.body;
+				const banner = Array.from(modal.querySelectorAll<HTMLElement>('[class*="details"]')).find(
+					(el) => el.innerText.trim() !== '' && el.getBoundingClientRect().height > 0,
+				);
+				return banner ? banner.innerText.replace(/\s+/g, ' ').trim() : null;
+			},
+			{ timeout: 10_000, polling: 200 },
+		)
+		.then(async (handle) => (await handle.jsonValue()) as string);
+	return details;
+}
+
+async function checkCredentialDialog(page: Page, n8n: StartedN8n, testCase: CredentialCase, version: string, shot: boolean): Promise<string> {
+	const id = await createCredential(n8n, `UI test: ${testCase.name}`, testCase.data);
+	const message = await credentialDialogMessage(page, n8n.base, id);
+	if (!testCase.message.test(message)) throw new Error(`the dialog says "${message}", expected ${testCase.message}`);
+	if (shot) {
+		const notice = await page.evaluate(() => document.querySelector<HTMLElement>('[data-test-id="editCredential-modal"]')?.innerText ?? '');
+		if (!/Get an API key in your CometAPI dashboard/.test(notice)) throw new Error('the dialog does not say where to get a key');
+		await screenshot(page, version, 'credential-dialog');
+	}
+	await page.keyboard.press('Escape');
+	return `"${message}"`;
+}
+
+// ---- the node creator's entries -------------------------------------------------------------
+
+/** The built Trigger's description, as the node creator gets it. */
+function builtTriggerDescription(): { displayName: string; description: string } {
+	const file = join(process.env.E2E_PACKAGE_DIR ?? ROOT, 'dist', 'nodes', 'Midjourney', 'MidjourneyTaskTrigger.node.js');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const exported = require(file) as Record<string, new () => { description: { displayName: string; description: string } }>;
+	const TriggerClass = Object.values(exported).find((value) => typeof value === 'function');
+	if (!TriggerClass) throw new Error(`${file} exports no node class`);
+	return new TriggerClass().description;
+}
+
+/** The entries the open node creator lists for a search: name → description. */
+async function creatorEntries(page: Page, search: string): Promise<Record<string, string>> {
+	const bar = await visible(page, `${byTestId('node-creator')} ${byTestId('node-creator-search-bar')}`);
+	await bar.type(search);
+	await visible(page, `${byTestId('node-creator')} ${byTestId('node-creator-item-name')}`);
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	return await page.evaluate(() => {
+		const entries: Record<string, string> = {};
+		for (const name of Array.from(document.querySelectorAll<HTMLElement>('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]'))) {
+			const item = name.closest('[data-test-id="item-iterator-item"]') ?? name.parentElement?.parentElement;
+			const description = item?.querySelector<HTMLElement>('[data-test-id="node-creator-item-description"]');
+			entries[name.innerText.trim()] = (description?.innerText ?? '').replace(/\s+/g, ' ').trim();
+		}
+		return entries;
+	});
+}
+
+/**
+ * Each entry reads as itself. The node creator merges a trigger named like an app node plus
+ * "Trigger" into that node's entry, with the trigger's description: here the search lists the
+ * two entries apart, in the next-step and in the first-step (trigger) list, and the node types
+ * the editor loads (what the creator shows when browsing categories) carry each one's own text.
+ */
+async function checkCreatorEntries(page: Page, base: string, description: NodeDescription): Promise<string> {
+	const node = description as NodeDescription & { description: string };
+	const trigger = builtTriggerDescription();
+	await openWorkflow(page, base, UI_WORKFLOW_ID);
+	await clickSettled(await visibleAny(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]));
+	const next = Object.keys(await creatorEntries(page, 'Midjourney'));
+	await page.keyboard.press('Escape');
+	await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded' });
+	await clickSettled(await visibleAny(page, [byTestId('canvas-add-button'), byTestId('canvas-plus-button')], 60_000));
+	const first = Object.keys(await creatorEntries(page, 'Midjourney'));
+	await page.keyboard.press('Escape');
+	const loaded = await page.evaluate(async () => {
+		const answer = await fetch('/types/nodes.json', { credentials: 'include' });
+		return (await answer.json()) as Array<{ name: string; displayName: string; description: string }>;
+	});
+	const misses: string[] = [];
+	for (const [list, names] of [['next step', next], ['first step', first]] as const) {
+		for (const wanted of [node.displayName, trigger.displayName]) {
+			if (!names.includes(wanted)) misses.push(`the ${list} search lists ${JSON.stringify(names)}, not "${wanted}" as an entry of its own`);
+		}
+	}
+	for (const own of [node, trigger]) {
+		const type = loaded.find((entry) => entry.displayName === own.displayName);
+		if (type?.description !== own.description) misses.push(`"${own.displayName}" is loaded with "${type?.description ?? '(missing)'}"`);
+	}
+	if (misses.length) throw new Error(misses.join('; '));
+	return `"${node.displayName}" and "${trigger.displayName}" listed apart in both lists, each with its own description`;
+}
+
+// ---- the executed example's output ----------------------------------------------------------
+
+/** The simplified item's columns an image action gives (the split button fields follow). */
+const SIMPLIFIED_COLUMNS = ['taskId', 'status', 'action', 'prompt', 'imageUrl', 'buttonLabels'];
+const OUTPUT_NODE = 'Upscale (Subtle)';
+
+/** Picks a display mode (Schema / Table / JSON / Binary) of the NDV's output panel. */
+async function outputMode(page: Page, mode: string): Promise<void> {
+	const clicked = await page.evaluate((wanted: string) => {
+		const panels = Array.from(document.querySelectorAll<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]'));
+		for (const panel of panels) {
+			const option = Array.from(panel.querySelectorAll<HTMLElement>('label, button, [role="radio"]')).find(
+				(el) => el.innerText.trim() === wanted && el.getBoundingClientRect().height > 0,
+			);
+			if (option) {
+				option.click();
+				return true;
+			}
+		}
+		return false;
+	}, mode);
+	if (!clicked) throw new Error(`the output panel offers no "${mode}" view`);
+}
+
+/** In the executed chain, the Upscale's output: a picture file by default, the simplified columns, Task ID resolved. */
+async function checkExecutedOutput(page: Page, version: string): Promise<string> {
+	await openNode(page, OUTPUT_NODE);
+	// n8n opens the output on its Binary view when the items carry files.
+	await outputMode(page, 'Binary');
+	const file = await page
+		.waitForFunction(
+			() => {
+				const panel = document.querySelector<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]');
+				return panel?.innerText.match(/midjourney-\d+\.png/)?.[0] ?? null;
+			},
+			{ timeout: 10_000, polling: 250 },
+		)
+		.then(async (handle) => (await handle.jsonValue()) as string)
+		.catch(() => {
+			throw new Error(`${OUTPUT_NODE}'s output has no picture file (Download Image is meant to be on by default)`);
+		});
+	const taskId = await page.evaluate(() => {
+		let el: HTMLElement | null = document.querySelector('[data-test-id="ndv"] [data-test-id="parameter-input-taskId"]');
+		for (let up = 0; el && up < 4; up++) el = el.parentElement;
+		return el?.innerText ?? '';
+	});
+	const resolved = /\{\{ \$json\.taskId \}\}[\s\S]*?\b(\d{10,})\b/.exec(taskId)?.[1];
+	if (!resolved) throw new Error(`Task ID does not show {{ $json.taskId }} resolved to the previous task's id: "${taskId.trim()}"`);
+	await screenshot(page, version, 'executed-chain');
+	await outputMode(page, 'Table');
+	const columns = await page
+		.waitForFunction(
+			() => {
+				const panel = document.querySelector<HTMLElement>('[data-test-id="output-panel"], [data-test-id="ndv-output-panel"]');
+				const heads = Array.from(panel?.querySelectorAll<HTMLElement>('table th') ?? []).map((el) => el.innerText.trim()).filter(Boolean);
+				return heads.length ? heads : null;
+			},
+			{ timeout: 10_000, polling: 250 },
+		)
+		.then(async (handle) => (await handle.jsonValue()) as string[]);
+	const missing = SIMPLIFIED_COLUMNS.filter((column) => !columns.includes(column));
+	const unsimplified = ['actions', 'buttons', 'progressPercent', 'submitTime'].filter((column) => columns.includes(column));
+	if (missing.length || unsimplified.length) {
+		throw new Error(`the output columns are ${columns.join(', ')} (missing ${missing.join(', ') || '-'}; not simplified: ${unsimplified.join(', ') || '-'})`);
+	}
+	await closeNdv(page);
+	return `${OUTPUT_NODE} outputs ${file} by default; Task ID {{ $json.taskId }} = ${resolved}; ${columns.length} columns: ${columns.join(', ')}`;
+}
+
 // ---- the run ------------------------------------------------------------------------------
 
 async function screenshot(page: Page | undefined, version: string, name: string): Promise<string> {
@@ -607,6 +985,17 @@ async function screenshot(page: Page | undefined, version: string, name: string)
 		return file;
 	} catch {
 		return '';
+	}
+}
+
+/** UI_README_SHOTS=1: the run's three README pictures go to .github/readme/ (not in the npm tarball). */
+function copyReadmeShots(version: string): void {
+	const dir = join(ROOT, '.github', 'readme');
+	mkdirSync(dir, { recursive: true });
+	for (const name of ['panel', 'executed-chain', 'credential-dialog']) {
+		const shot = join(SHOTS_DIR, `${version}-${name}.png`);
+		if (existsSync(shot)) copyFileSync(shot, join(dir, `${name}.png`));
+		else console.log(`no ${shot} to copy into the README`);
 	}
 }
 
@@ -666,6 +1055,17 @@ async function main(): Promise<number> {
 		const base = n8n.base;
 
 		if (!(await check('sign in with the owner start.ts creates', () => signIn(page!, base)))) throw new Error('could not sign in');
+		const website = await startWebsite();
+		try {
+			for (const [index, testCase] of credentialCases(n8n, website.url).entries()) {
+				await check(`credential dialog: ${testCase.name}`, () =>
+					checkCredentialDialog(page!, n8n!, testCase, install.version, index === 0),
+				);
+			}
+		} finally {
+			website.close();
+		}
+		await check('node creator: each entry reads as itself', () => checkCreatorEntries(page!, base, description));
 		// The node creator adds the node with its first resource's Imagine (or its first operation).
 		const firstCase = cases.find((c) => c.operation.value === 'imagine') ?? cases[0];
 		await check(`node creator finds and adds ${description.displayName}`, () =>
@@ -676,6 +1076,7 @@ async function main(): Promise<number> {
 		await openNode(page, MJ_NODE);
 		for (const testCase of cases) {
 			const ok = await check(`panel: ${caseName(testCase)}`, () => checkOperation(page!, testCase, resourceDropdown));
+			if (ok && testCase.operation.value === 'imagine') await screenshot(page, install.version, 'panel');
 			if (!ok) {
 				// Start the next operation from a freshly opened panel.
 				await page.keyboard.press('Escape');
@@ -686,9 +1087,14 @@ async function main(): Promise<number> {
 		await closeNdv(page);
 
 		const example = pickExample(n8n);
-		await check(`execute "${example.workflow.name}" from the editor, every node green`, () =>
+		const executed = await check(`execute "${example.workflow.name}" from the editor, every node green`, () =>
 			executeFromEditor(page!, base, example),
 		);
+		if (executed && basename(example.file, '.json') === 'cms-publish') {
+			await check('the executed chain: a picture file by default, simplified columns, Task ID chained', () =>
+				checkExecutedOutput(page!, install.version),
+			);
+		}
 	} catch (error) {
 		// A step between the checks (booting, opening the panel again) broke: that fails the run too.
 		const shot = await screenshot(page, install.version, 'aborted');
@@ -702,6 +1108,7 @@ async function main(): Promise<number> {
 			await n8n.stop();
 		}
 	}
+	if (process.env.UI_README_SHOTS === '1') copyReadmeShots(install.version);
 	const failed = results.filter((r) => !r.ok).length;
 	console.log(`editor UI in n8n ${install.version}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	console.log(`${results.length - failed} passed, ${failed} failed`);

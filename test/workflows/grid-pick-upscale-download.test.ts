@@ -92,7 +92,8 @@ describe(FIXTURE, () => {
 		const upscaled: INodeExecutionData[] = result.output(UPSCALE);
 		expect(upscaled).toHaveLength(1);
 		const [item] = upscaled;
-		expect(item.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE', parentTaskId: grid.id });
+		expect(item.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
+		expect(emu.emulator.tasks.get(String(item.json.taskId))!.parentId).toBe(grid.id);
 		// The button pressed was picture 3's U, and nothing else was created.
 		const task = emu.emulator.tasks.get(String(item.json.taskId))!;
 		expect(task.customId).toBe(grid.buttons.find((button) => button.label === 'U3')!.customId);

@@ -26,7 +26,7 @@ export async function runReadBatch(
 	sleep: (ms: number) => Promise<void>,
 ): Promise<ItemResult[]> {
 	const started = Date.now();
-	const scope = { submits: false, takesBot: false, waits: operation.waits };
+	const scope = { submits: false, takesBot: false, waits: operation.waits, results: operation.results };
 	const settingsOf = ctx
 		.getInputData()
 		.map((_, itemIndex) => settle(async () => readItemSettings(ctx, itemIndex, scope)));

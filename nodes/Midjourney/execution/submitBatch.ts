@@ -34,7 +34,7 @@ export async function runSubmitBatch(
 	const ledger = new SubmitLedger(ctx);
 	// A loop runs the node again with new items: each run keeps its own ledger entries.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const scope = { submits: true, takesBot: operation.takesBot };
+	const scope = { submits: true, takesBot: operation.takesBot, results: operation.results };
 
 	// 1. Read and check every item before anything is submitted.
 	const prepared = await mapWithConcurrency(inputs, PREPARE_CONCURRENCY, async (_, itemIndex) => {
@@ -161,7 +161,7 @@ export async function outcomeToResult(
 export function timedOutResult(itemIndex: number, task: MjTask, settings: ItemSettings, lastError?: string): ItemResult {
 	const taskId = String(task.id);
 	if (settings.onTimeout === 'returnTask') {
-		return { itemIndex, items: [{ json: { ...mapTask(task), timedOut: true }, pairedItem: { item: itemIndex } }] };
+		return { itemIndex, items: [{ json: { ...mapTask(task, settings.simplify), timedOut: true }, pairedItem: { item: itemIndex } }] };
 	}
 	const seconds = Math.round(settings.timeoutMs / 1000);
 	return {

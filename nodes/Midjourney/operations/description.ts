@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import { optionsCollection, waitForCompletionFields } from '../parameters/options.description';
+import type { TaskResult } from './types';
+import { optionsCollection, simplifyField, waitForCompletionFields } from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one
@@ -52,6 +53,10 @@ export function nodeProperties(): INodeProperties[] {
 	const ownFields = operations.flatMap(({ resource, operation, definition }) =>
 		updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, definition.fields),
 	);
+	const withResult = (result: TaskResult) =>
+		operations
+			.filter((entry) => entry.definition.kind !== 'immediate' && entry.definition.results.includes(result))
+			.map((entry) => entry.operation);
 	const targets = {
 		tasks: operations.filter((entry) => entry.definition.kind !== 'immediate').map((entry) => entry.operation),
 		submit: operations.filter((entry) => entry.definition.kind === 'submit').map((entry) => entry.operation),
@@ -61,6 +66,15 @@ export function nodeProperties(): INodeProperties[] {
 		bot: operations
 			.filter((entry) => entry.definition.kind === 'submit' && entry.definition.takesBot)
 			.map((entry) => entry.operation),
+		images: withResult('images'),
+		videos: withResult('videos'),
 	};
-	return [resourceField, ...operationFields, ...ownFields, ...waitForCompletionFields(targets), optionsCollection(targets)];
+	return [
+		resourceField,
+		...operationFields,
+		...ownFields,
+		...waitForCompletionFields(targets),
+		simplifyField(targets),
+		optionsCollection(targets),
+	];
 }

@@ -28,6 +28,9 @@ export interface OperationInput {
 /** Sends the item's submit request(s); `deadline` bounds queue-full retries. */
 export type SubmitTask = (deadline: number) => Promise<SubmittedTask>;
 
+/** What finished tasks of an operation can hold, so the download options that apply show and default on. */
+export type TaskResult = 'images' | 'videos';
+
 interface OperationEntry {
 	/** the dropdown entry */
 	displayName: string;
@@ -48,6 +51,8 @@ export interface SubmitOperation extends OperationEntry {
 	endpoint: string;
 	/** whether the Bot option (Midjourney / Niji) applies */
 	takesBot: boolean;
+	/** what its finished tasks hold (none: Describe's and Shorten's prompts) */
+	results: TaskResult[];
 	prepare: (input: OperationInput) => Promise<SubmitTask>;
 }
 
@@ -66,6 +71,7 @@ export interface ReadOperation extends OperationEntry {
 	kind: 'read';
 	/** whether Wait for Completion applies: the node then polls the tasks it read until they end */
 	waits: boolean;
+	results: TaskResult[];
 	read: (ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number) => Promise<TaskReadResult[]>;
 }
 

@@ -19,6 +19,10 @@ import { parseProgress, type MjTask } from '../model/task';
  * - videos: `videoUrl` (the first mp4), `videoUrls` (every video of the batch as
  *   `[{ url, thumbnail }]`, thumbnail only when the server gives one), `videoDuration` (s), `frameCount`,
  * - `finalPrompt`, `botType`, `seed`, `width`, `height` when present.
+ *
+ * Simplified (the node's Simplify switch, on by default; n8n's convention): `taskId`, `status`, `progress`, `action`,
+ * `failReason`, `prompt`, the picture and video URLs, Describe's / Shorten's `prompts`, the
+ * split button fields (IF / Switch branch on them) and `buttonLabels`, the labels offered.
  */
 
 /** Splits Describe's "1️⃣ first …\n\n2️⃣ second …" into clean prompts. */
@@ -70,7 +74,16 @@ function isoTime(epochMs: unknown): string | undefined {
 	return typeof epochMs === 'number' && epochMs > 0 ? new Date(epochMs).toISOString() : undefined;
 }
 
-export function mapTask(task: MjTask): IDataObject {
+/** The fields the simplified item keeps, in this order (the split button fields follow). */
+const SIMPLIFIED_FIELDS = ['taskId', 'status', 'progress', 'action', 'failReason', 'prompt', 'imageUrl', 'imageUrls', 'videoUrl', 'videoUrls', 'prompts'];
+
+function simplified(item: IDataObject, fields: IDataObject, labels: string[]): IDataObject {
+	const compact: IDataObject = {};
+	for (const name of SIMPLIFIED_FIELDS) if (item[name] !== undefined) compact[name] = item[name];
+	return { ...compact, ...fields, buttonLabels: labels };
+}
+
+export function mapTask(task: MjTask, simplify = false): IDataObject {
 	const properties = task.properties ?? {};
 	const { fields, actions: buttonActions } = splitButtons(task.buttons);
 	const taskId = task.id === undefined || task.id === null ? undefined : String(task.id);
@@ -122,7 +135,7 @@ export function mapTask(task: MjTask): IDataObject {
 	if (typeof task.videoDuration === 'number') item.videoDuration = task.videoDuration;
 	if (typeof task.frameCount === 'number') item.frameCount = task.frameCount;
 	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
-	return item;
+	return simplify ? simplified(item, fields, buttonActions.map((action) => action.label)) : item;
 }
 
 /** A 2x2 grid: a task with U1..U4 (a video batch's U1..U4 upscale videos, not pictures). */
@@ -137,8 +150,8 @@ export function isGridTask(task: MjTask): boolean {
  * top-right, bottom-left, bottom-right), the picture's own URL when the
  * server gives one, and that picture's U and V customIds.
  */
-export function gridPictureItems(task: MjTask): IDataObject[] {
-	const base = mapTask(task);
+export function gridPictureItems(task: MjTask, simplify = false): IDataObject[] {
+	const base = mapTask(task, simplify);
 	const urls = pictureUrls(task);
 	return [1, 2, 3, 4].map((index) => {
 		const item: IDataObject = {
@@ -159,8 +172,8 @@ export function gridPictureItems(task: MjTask): IDataObject[] {
  * One item per video of a finished video task: index 1-n, that video's
  * `videoUrl` and `thumbnailUrl`, and its own upscale button as `U`.
  */
-export function videoItems(task: MjTask): IDataObject[] {
-	const base = mapTask(task);
+export function videoItems(task: MjTask, simplify = false): IDataObject[] {
+	const base = mapTask(task, simplify);
 	return videoEntries(task).map((video, position) => {
 		const index = position + 1;
 		const item: IDataObject = {

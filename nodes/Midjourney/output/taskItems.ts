@@ -42,7 +42,7 @@ async function gridItems(
 	settings: ItemSettings,
 	baseUrl: string,
 ): Promise<INodeExecutionData[]> {
-	const pictures = gridPictureItems(task);
+	const pictures = gridPictureItems(task, settings.simplify);
 	const taskId = String(task.id);
 	const pictureUrls = (task.imageUrls ?? []).map(urlOf).filter((url): url is string => !!url);
 	const items: INodeExecutionData[] = pictures.map((json) => ({ json, pairedItem: { item: itemIndex } }));
@@ -144,7 +144,7 @@ async function videoTaskItems(
 	const fileBaseName = (index: number) => `midjourney-${taskId}-${index}`;
 	const what = (index: number) => `video ${index} of task ${taskId}`;
 	if (settings.output === 'videos' && videos.length > 0) {
-		const items: INodeExecutionData[] = videoItems(task).map((json) => ({ json: { ...json, ...extra }, pairedItem: { item: itemIndex } }));
+		const items: INodeExecutionData[] = videoItems(task, settings.simplify).map((json) => ({ json: { ...json, ...extra }, pairedItem: { item: itemIndex } }));
 		if (settings.downloadVideo) {
 			// One after another: peak memory stays that of one stream, whatever the number of videos.
 			for (const [position, item] of items.entries()) {
@@ -154,7 +154,7 @@ async function videoTaskItems(
 		}
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
 	if (settings.downloadVideo && videos.length > 0) {
 		const binary: IBinaryKeyData = {};
 		for (const [position, video] of videos.entries()) {
@@ -182,7 +182,7 @@ export async function buildTaskItems(
 		for (const item of items) Object.assign(item.json, extra);
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
 	if (settings.downloadImage && finished && task.imageUrl) {
 		const taskId = String(task.id);
 		const file = await downloadFile(ctx, task.imageUrl, baseUrl, `the image of task ${taskId}`);

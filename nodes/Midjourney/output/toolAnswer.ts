@@ -5,7 +5,9 @@ import type { IDataObject } from 'n8n-workflow';
  * what a language model can act on (ids, URLs, the labels it can press next).
  */
 export function compactTask(item: IDataObject): IDataObject {
+	// The whole task lists its buttons in `actions`, the simplified item in `buttonLabels`.
 	const actions = Array.isArray(item.actions) ? (item.actions as Array<{ label?: string }>) : [];
+	const labels = Array.isArray(item.buttonLabels) ? (item.buttonLabels as string[]) : actions.map((action) => action.label);
 	const compact: IDataObject = {
 		taskId: item.taskId,
 		status: item.status,
@@ -23,7 +25,7 @@ export function compactTask(item: IDataObject): IDataObject {
 		urls: item.urls,
 		failReason: item.failReason,
 		error: item.error,
-		availableActions: actions.map((action) => action.label).filter(Boolean),
+		availableActions: labels.filter(Boolean),
 	};
 	for (const key of Object.keys(compact)) if (compact[key] === undefined) delete compact[key];
 	return compact;

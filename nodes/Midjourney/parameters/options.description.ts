@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * Fields shared by several operations: Wait for Completion and the Options
- * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, output).
+ * Fields shared by several operations: Wait for Completion, Simplify and the Options
+ * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, downloads,
+ * output): each option shows only for the operations it applies to, the waiting ones only
+ * while Wait for Completion is on.
  * Which operations show each one comes from the registry (../description.ts).
  */
 
@@ -15,6 +17,10 @@ export interface SharedFieldTargets {
 	waitingReads: string[];
 	/** operations that take the Bot option */
 	bot: string[];
+	/** operations whose tasks can hold pictures (Download Image applies) */
+	images: string[];
+	/** operations whose tasks can hold videos (Download Video applies) */
+	videos: string[];
 }
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -42,6 +48,19 @@ export function waitForCompletionFields(targets: SharedFieldTargets): INodePrope
 			displayOptions: { show: { operation: targets.waitingReads } },
 		},
 	];
+}
+
+/** n8n's convention (HTTP Request, OpenAI, Notion …): a compact item by default, the raw answer on demand. */
+export function simplifyField(targets: SharedFieldTargets): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return a simplified version of the task (ID, status, prompt, picture and video URLs, the U1–U4 / V1–V4 and other button fields, the button labels) instead of the whole task',
+		displayOptions: { show: { operation: targets.tasks } },
+	};
 }
 
 export function optionsCollection(targets: SharedFieldTargets): INodeProperties {
@@ -79,26 +98,29 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				displayName: 'Download Image',
 				name: 'downloadImage',
 				type: 'boolean',
-				default: false,
+				default: true,
 				description:
-					"Whether to attach the finished task's image as binary data, ready for an upload node (WordPress, S3, Google Drive…)",
+					"Whether to output the finished picture as a file (binary), ready for an upload node (WordPress, S3, Google Drive…). On unless turned off here; off, the item has the picture's URL only.",
+				displayOptions: { show: { '/operation': targets.images } },
 			},
 			{
 				displayName: 'Download Video',
 				name: 'downloadVideo',
 				type: 'boolean',
-				default: false,
+				default: true,
 				description:
-					"Whether to attach a finished video task's mp4s as binary data (video/mp4), streamed to n8n's binary data store: the first in the Put Image In Field property, the others in the same name with _2, _3, _4 (or one per item with Output One Item per Video)",
+					'Whether to output the finished videos as mp4 files (binary): the first in the Put Output File in Field name, the others in the same name with _2, _3, _4 (or one per item with Output One Item per Video). On unless turned off here.',
+				displayOptions: { show: { '/operation': targets.videos } },
 			},
 			{
 				displayName: 'Initial Delay (Seconds)',
 				name: 'initialDelay',
-				type: 'number',
-				typeOptions: { minValue: -1 },
-				default: -1,
+				type: 'string',
+				default: 'auto',
+				placeholder: 'auto',
+				hint: '"auto" waits to suit the speed: Turbo 5 s, Fast 10 s, Relax 30 s; or enter seconds',
 				description:
-					'How long to wait before the first status check. -1 picks one to suit the speed mode (Turbo 5 s, Fast 10 s, Relax 30 s, account default 10 s), never longer than the Poll Interval times 6.',
+					'How long to wait before the first status check: "auto", or a number of seconds. Auto is never longer than the Poll Interval times 6.',
 				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 			{
@@ -162,6 +184,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					},
 				],
 				description: 'How finished tasks become output items',
+				displayOptions: { show: { '/operation': [...new Set([...targets.images, ...targets.videos])] } },
 			},
 			{
 				displayName: 'Poll Interval (Seconds)',
@@ -174,11 +197,13 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
 			},
 			{
-				displayName: 'Put Image In Field',
+				displayName: 'Put Output File in Field',
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
-				description: 'The name of the binary property the downloaded image (or video) is put in',
+				hint: 'The name of the output binary field to put the file in',
+				description: 'The name of the output binary field the downloaded picture (or video) is put in',
+				displayOptions: { show: { '/operation': [...new Set([...targets.images, ...targets.videos])] } },
 			},
 			{
 				displayName: 'Speed',

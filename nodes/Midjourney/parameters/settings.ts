@@ -8,6 +8,7 @@ import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from './options.description';
+import type { TaskResult } from '../operations/types';
 import { textValue } from './readers';
 
 export type OutputMode = 'task' | 'gridImages' | 'videos';
@@ -36,6 +37,8 @@ export interface ItemSettings {
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 	output: OutputMode;
+	/** the compact item (n8n's Simplify convention) instead of the whole task */
+	simplify: boolean;
 }
 
 /** First poll by speed mode: a grid takes ~30-60 s in fast mode, minutes in relax. */
@@ -46,7 +49,7 @@ const TEXT_OPTION_LABELS = {
 	botType: 'Bot',
 	state: 'State',
 	notifyHook: 'Notify Hook URL',
-	binaryPropertyName: 'Put Image In Field',
+	binaryPropertyName: 'Put Output File in Field',
 } as const;
 
 const SPEEDS = new Set<SpeedMode>(['default', 'relax', 'fast', 'turbo']);
@@ -59,6 +62,20 @@ function numberOption(options: IDataObject, name: string, fallback: number): num
 	return Number.isFinite(value) ? value : fallback;
 }
 
+/** Initial Delay: "auto" (or unset) is -1, else a number of seconds. */
+function initialDelayOption(raw: unknown, itemIndex: number): number {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && /^\s*(auto)?\s*$/i.test(raw))) return -1;
+	const value = Number(raw);
+	// A negative number (the -1 of earlier versions) means auto too.
+	if (Number.isFinite(value) && value < 0) return -1;
+	if (!Number.isFinite(value)) {
+		throw new MidjourneyError('input', `Initial Delay "${String(raw).slice(0, 40)}" of item ${itemIndex} is neither "auto" nor seconds`, {
+			description: 'Enter "auto" (a delay to suit the speed mode) or a number of seconds, e.g. 10.',
+		});
+	}
+	return value;
+}
+
 /** What of an operation decides which options apply to it. */
 export interface SettingsScope {
 	/** submits a task (so Wait for Completion and the waiting options apply) */
@@ -66,6 +83,8 @@ export interface SettingsScope {
 	takesBot: boolean;
 	/** reads existing tasks and may wait for them to end (Fetch): Wait for Completion applies, in Poll mode */
 	waits?: boolean;
+	/** what the operation's tasks hold: its downloads are on unless turned off */
+	results: TaskResult[];
 }
 
 export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scope: SettingsScope): ItemSettings {
@@ -73,7 +92,7 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
 	const pollIntervalSeconds = Math.max(0.2, numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
 	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
-	const initialDelaySetting = numberOption(options, 'initialDelay', -1);
+	const initialDelaySetting = initialDelayOption(options.initialDelay, itemIndex);
 	const initialDelaySeconds =
 		initialDelaySetting >= 0
 			? initialDelaySetting
@@ -108,10 +127,12 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 			callbackWaitLimitSeconds > 0 ? Math.min(callbackWaitLimitSeconds, timeoutSeconds) * 1000 : timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
 		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
-		downloadImage: options.downloadImage === true,
-		downloadVideo: options.downloadVideo === true,
+		// On by default where they apply, as n8n's OpenAI image action returns the file.
+		downloadImage: scope.results.includes('images') && options.downloadImage !== false,
+		downloadVideo: scope.results.includes('videos') && options.downloadVideo !== false,
 		binaryPropertyName: text('binaryPropertyName') ?? 'data',
 		output: OUTPUT_MODES.has(options.output as OutputMode) ? (options.output as OutputMode) : 'task',
+		simplify: ctx.getNodeParameter('simplify', itemIndex, true) !== false,
 	};
 }
 

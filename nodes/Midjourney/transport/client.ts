@@ -135,7 +135,7 @@ export class MidjourneyClient {
 			{
 				httpCode: response.statusCode,
 				description:
-					'Check the API key and the Authentication style in the CometAPI credential. ' +
+					'Check the API key and the Authentication in the CometAPI credential. ' +
 					`Server said: ${this.serverText(json, 'nothing')}`,
 			},
 		);

@@ -83,6 +83,8 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 		downloadVideo: false,
 		binaryPropertyName: filters.binaryPropertyName,
 		output: 'task',
+		// The trigger hands over the whole task: what it is for (the next nodes decide).
+		simplify: false,
 	};
 	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, settings, baseUrl));
 	const results = built.ok ? [{ itemIndex: 0, items: built.value }] : [{ itemIndex: 0, error: built.error }];

@@ -584,7 +584,7 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 	it('on, for an upscale, in the binary property asked for', async () => {
 		const result = await runNodes(
 			mode,
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: { ...FAST, downloadImage: false } }),
 			midjourneyNode('U2', {
 				operation: 'action',
 				taskId: '={{ $json.taskId }}',
@@ -601,8 +601,19 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 		expect(imageRequests()).toBe(1);
 	});
 
-	it('off (the default): no binary, nothing downloaded', async () => {
+	it('on by default: the finished grid as binary, one download', async () => {
 		const result = await runNodes(mode, midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }));
+		expectSuccess(result);
+		const [item] = result.output('Imagine');
+		expect(item.binary!.data.fileName).toBe(`midjourney-${item.json.taskId}.png`);
+		expect(imageRequests()).toBe(1);
+	});
+
+	it('turned off: no binary, nothing downloaded', async () => {
+		const result = await runNodes(
+			mode,
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: { ...FAST, downloadImage: false } }),
+		);
 		expectSuccess(result);
 		expect(result.output('Imagine')[0].binary).toBeUndefined();
 		expect(imageRequests()).toBe(0);
@@ -641,7 +652,7 @@ const gridImagine = (options: IDataObject = {}, prompt = 'four pictures') =>
 describe.each(MODES)('Output "One Item per Grid Image" (%s binary data mode)', (mode) => {
 	it('with server imageUrls, Download Image off: four items with their own URL and U / V, no download', async () => {
 		emu.emulator.setOptions({ imageUrls: true });
-		const result = await runNodes(mode, gridImagine());
+		const result = await runNodes(mode, gridImagine({ downloadImage: false }));
 		expectSuccess(result);
 		const items = result.output('Imagine');
 		await expectGridItems(items, { binary: false });

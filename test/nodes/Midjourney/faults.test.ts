@@ -88,7 +88,14 @@ function startBatch(emu: Emulator, batch: BatchOptions = {}): RunningWorkflow {
 		chain(
 			midjourneyNode(
 				'Imagine',
-				{ operation: 'imagine', prompt: '={{ $json.prompt }}', options: { ...FAST, ...batch.options } },
+				// The whole task and no file (Simplify and Download Image off): these checks read
+				// every task field and count the requests the waiting makes.
+				{
+					operation: 'imagine',
+					prompt: '={{ $json.prompt }}',
+					simplify: false,
+					options: { ...FAST, downloadImage: false, ...batch.options },
+				},
 				onError,
 			),
 		),

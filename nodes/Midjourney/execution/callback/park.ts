@@ -127,7 +127,7 @@ export async function parkUntilCallbacks(
 			if ('error' in item) return { itemIndex: item.itemIndex, error: restoredError(item.error) };
 			const task = submittedTaskSnapshot(item.submitted);
 			const json = {
-				...mapTask(task),
+				...mapTask(task, item.settings.simplify),
 				...(item.submitted.queuePosition !== undefined ? { queuePosition: item.submitted.queuePosition } : {}),
 				// These items go on only when the wait limit ends without the callbacks: then Fetch picks the tasks up.
 				waitEndedWithoutCallback: true,

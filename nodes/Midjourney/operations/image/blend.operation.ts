@@ -15,6 +15,7 @@ export const blend: SubmitOperation = {
 	description: 'Blend 2 to 5 images into a new 2x2 grid',
 	endpoint: 'blend',
 	takesBot: true,
+	results: ['images'],
 	fields: [
 		...imageSourceFields({ optional: false, multiple: true, what: '2 to 5 images to blend' }),
 		{

@@ -9,6 +9,7 @@ export const describe: SubmitOperation = {
 	description: 'Get four suggested prompts for an image',
 	endpoint: 'describe',
 	takesBot: true,
+	results: [],
 	fields: [...imageSourceFields({ optional: false, multiple: false, what: 'image to describe' })],
 	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
 		const image = await readSingleImage(ctx, itemIndex, baseUrl, 'image to describe');

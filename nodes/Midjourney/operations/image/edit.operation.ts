@@ -15,6 +15,7 @@ export const edit: SubmitOperation = {
 	description: "Repaint an existing image (a product photo, a picture from an earlier step) with Midjourney's editor into a 2x2 grid",
 	endpoint: ENDPOINTS.edit,
 	takesBot: false,
+	results: ['images'],
 	fields: [
 		...imageSourceFields({ optional: false, multiple: false, what: 'image to edit' }),
 		{

@@ -11,6 +11,7 @@ export const imagine: SubmitOperation = {
 	description: 'Generate a 2x2 grid of images from a text prompt (and optional reference images)',
 	endpoint: 'imagine',
 	takesBot: true,
+	results: ['images'],
 	fields: [
 		{
 			displayName: 'Prompt',

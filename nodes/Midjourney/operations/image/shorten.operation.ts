@@ -9,6 +9,7 @@ export const shorten: SubmitOperation = {
 	description: "Analyse a prompt: Midjourney's five shorter versions (in prompts) and the words that matter",
 	endpoint: 'shorten',
 	takesBot: false,
+	results: [],
 	fields: [
 		{
 			displayName: 'Prompt',

@@ -30,8 +30,8 @@ function readImageSource(ctx: IExecuteFunctions, itemIndex: number, fallback: Im
 /** The "Image Source / Image URLs / Binary Properties" trio of an operation. */
 export function imageSourceFields(options: { optional: boolean; multiple: boolean; what: string }): INodeProperties[] {
 	const sources = [
-		{ name: 'URL or Data URI', value: 'url' },
-		{ name: 'Binary Property', value: 'binary', description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)' },
+		{ name: 'URL', value: 'url', description: 'A link to the image (http or https), or the image itself as a data: URL' },
+		{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)' },
 	];
 	const description = `Where the ${options.what} come${options.multiple ? '' : 's'} from`;
 	const sourceField: INodeProperties = options.optional
@@ -63,7 +63,7 @@ export function imageSourceFields(options: { optional: boolean; multiple: boolea
 					required: !options.optional,
 					placeholder: 'https://example.com/a.png\nhttps://example.com/b.jpg',
 					description:
-						'One http(s) URL or data URI per line (or an expression returning an array). URLs are downloaded and sent as data URIs.',
+						'One image link (http or https, or a data: URL) per line, or an expression returning a list. The images are downloaded and sent to Midjourney.',
 					displayOptions: { show: { imageSource: ['url'] } },
 				}
 			: {
@@ -73,7 +73,7 @@ export function imageSourceFields(options: { optional: boolean; multiple: boolea
 					default: '',
 					required: true,
 					placeholder: 'https://example.com/product.jpg',
-					description: 'An http(s) URL (sent as a link) or a data URI',
+					description: 'A link to the image (http or https, sent as it is), or a data: URL',
 					displayOptions: { show: { imageSource: ['url'] } },
 				},
 		options.multiple
@@ -94,7 +94,7 @@ export function imageSourceFields(options: { optional: boolean; multiple: boolea
 					type: 'string',
 					default: 'data',
 					required: true,
-					description: 'Name of the binary property holding the image',
+					description: 'The name of the input binary field holding the image',
 					displayOptions: { show: { imageSource: ['binary'] } },
 				},
 	];

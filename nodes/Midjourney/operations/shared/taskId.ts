@@ -31,9 +31,10 @@ export function taskIdField(description: string): INodeProperties {
 		displayName: 'Task ID',
 		name: 'taskId',
 		type: 'string',
-		default: '',
+		// The previous Midjourney node's task, so Imagine → Action needs no typing.
+		default: '={{ $json.taskId }}',
 		required: true,
-		placeholder: '={{ $json.taskId }}',
+		placeholder: 'e.g. 1712345678901234',
 		description,
 	};
 }

@@ -62,18 +62,20 @@ async function read(ctx: IExecuteFunctions, client: MidjourneyClient, deadline?:
 
 export const fetch: ReadOperation = {
 	kind: 'read',
+	results: ['images', 'videos'],
 	displayName: 'Fetch',
 	action: 'Fetch tasks by ID',
-	description: 'Read the current state of one or more tasks by ID, or wait until they have finished',
+	description: 'Get the status and results (pictures, videos, buttons) of one or more tasks by their ID, or wait until they have finished',
 	waits: true,
 	fields: [
 		{
 			displayName: 'Task IDs',
 			name: 'taskIds',
 			type: 'string',
-			default: '',
+			// The previous Midjourney node's task, so a chain needs no typing.
+			default: '={{ $json.taskId }}',
 			required: true,
-			placeholder: '={{ $json.taskId }}',
+			placeholder: 'e.g. 1712345678901234',
 			description:
 				'One task ID, or several separated by commas, spaces or new lines (or an expression returning an array). Each task becomes one output item. Several are read in one request.',
 		},

@@ -26,8 +26,8 @@ const fields: INodeProperties[] = [
 		default: 'none',
 		options: [
 			{ name: 'None', value: 'none' },
-			{ name: 'URL or Data URI', value: 'url' },
-			{ name: 'Binary Property', value: 'binary' },
+			{ name: 'URL', value: 'url' },
+			{ name: 'Binary File', value: 'binary' },
 		],
 		description: 'Vary (Region) needs a mask: a black image with the area to repaint in white',
 	},
@@ -37,7 +37,7 @@ const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'data:image/png;base64,…',
-		description: 'An http(s) URL or data URI of the mask image',
+		description: 'A link to the mask image (http or https), or a data: URL',
 		displayOptions: { show: { maskSource: ['url'] } },
 	},
 	{
@@ -45,7 +45,7 @@ const fields: INodeProperties[] = [
 		name: 'maskBinaryProperty',
 		type: 'string',
 		default: 'data',
-		description: 'Name of the binary property holding the mask image',
+		description: 'The name of the input binary field holding the mask image',
 		displayOptions: { show: { maskSource: ['binary'] } },
 	},
 ];
@@ -75,10 +75,11 @@ async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationI
 export const modal: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Modal',
-	action: 'Submit the dialog of a modal task',
-	description: 'Give the prompt (and mask) a MODAL task waits for, after Vary (Region) or Custom Zoom',
+	action: 'Answer a task that asks for a prompt',
+	description: 'Give the new prompt (and the mask) a task asks for after Vary (Region), Custom Zoom or a remix (its status is MODAL)',
 	endpoint: 'modal',
 	takesBot: false,
+	results: ['images'],
 	fields,
 	prepare,
 };

@@ -27,7 +27,7 @@ const fields: INodeProperties[] = [
 				value: 'upscale',
 				description: 'A finished upscale (U1-U4): presses its Animate button',
 			},
-			{ name: 'Image', value: 'image', description: 'Any image as the first frame: a URL, data URI or binary property' },
+			{ name: 'Image', value: 'image', description: 'Any image as the first frame: a link or a file from a previous node' },
 		],
 		description: 'What to animate',
 	},
@@ -174,6 +174,7 @@ export const animate: SubmitOperation = {
 	description: 'Make short videos from an upscaled picture (its Animate button) or from any image as the first frame',
 	endpoint: 'video',
 	takesBot: false,
+	results: ['videos'],
 	fields,
 	prepare,
 };

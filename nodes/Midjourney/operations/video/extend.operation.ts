@@ -95,6 +95,7 @@ export const extend: SubmitOperation = {
 	description: 'Make a finished video about 4 seconds longer, from one video of a batch or an upscaled video',
 	endpoint: 'video',
 	takesBot: false,
+	results: ['videos'],
 	fields,
 	prepare,
 };

@@ -63,7 +63,10 @@ const onError = (continueOnFail: boolean) => (continueOnFail ? { onError: 'conti
 
 async function imagine(echo: KeyEcho, apiKey: string, authStyle: string, continueOnFail: boolean, options: IDataObject = {}) {
 	return await runWorkflow(
-		chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', options: { ...FAST, ...options } }, onError(continueOnFail))),
+		// Simplify off: every field the hostile server fills is checked, not only the compact ones.
+		chain(
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', simplify: false, options: { ...FAST, ...options } }, onError(continueOnFail)),
+		),
 		{ credentials: credentials(echo, apiKey, authStyle) },
 	);
 }

@@ -47,6 +47,17 @@ const SHARED_OPTIONS = ['binaryPropertyName', 'downloadImage', 'downloadVideo', 
 const WAITING_OPTIONS = ['callbackWaitLimit', 'initialDelay', 'onTimeout', 'pollInterval', 'timeout', 'waitMode'];
 /** The waiting options a read that waits (Fetch) shows: it polls, so no Initial Delay, Wait Mode or Callback Wait Limit. */
 const READ_WAITING_OPTIONS = ['onTimeout', 'pollInterval', 'timeout'];
+
+/** The output options that apply to what an operation's tasks hold (no download where no file comes). */
+function outputOptions(results: string[]): string[] {
+	if (results.length === 0) return [];
+	return [
+		'binaryPropertyName',
+		'output',
+		...(results.includes('images') ? ['downloadImage'] : []),
+		...(results.includes('videos') ? ['downloadVideo'] : []),
+	];
+}
 const SUBMIT_OPTIONS = ['maxConcurrency', 'notifyHook', 'speed', 'state'];
 
 describe('(a) every operation file is registered', () => {
@@ -156,17 +167,19 @@ describe('(c) which fields each operation shows', () => {
 			expect(values.waitForCompletion).toBe(true);
 			expect(isShown(values, waitField)).toBe(true);
 			expect(isShown(values, optionsField)).toBe(true);
-			const expected = [...SHARED_OPTIONS, ...WAITING_OPTIONS, ...SUBMIT_OPTIONS, ...(takesBot ? ['botType'] : [])].sort();
+			const results = (entry.definition as SubmitOperation).results;
+			const expected = [...outputOptions(results), ...WAITING_OPTIONS, ...SUBMIT_OPTIONS, ...(takesBot ? ['botType'] : [])].sort();
 			expect(shownOptions(values)).toEqual(expected);
 		},
 	);
 
-	it.each(submits.map((entry) => [entry.resource, entry.operation] as const))(
+	it.each(submits.map((entry) => [entry.resource, entry.operation, entry] as const))(
 		'%s / %s without Wait for Completion hides the waiting options',
-		(resource, operation) => {
+		(resource, operation, entry) => {
 			const shown = shownOptions(valuesFor(resource, operation, { waitForCompletion: false }));
 			for (const name of WAITING_OPTIONS) expect(shown).not.toContain(name);
-			expect(shown).toEqual(expect.arrayContaining([...SHARED_OPTIONS, ...SUBMIT_OPTIONS]));
+			const results = (entry.definition as SubmitOperation).results;
+			expect(shown).toEqual(expect.arrayContaining([...outputOptions(results), ...SUBMIT_OPTIONS]));
 		},
 	);
 
@@ -268,9 +281,14 @@ describe('(c) which fields each operation shows', () => {
 
 	it('every property is the resource, an operation dropdown, an own field of one operation, or shared', () => {
 		const ownCount = registered.reduce((sum, entry) => sum + entry.definition.fields.length, 0);
-		// Shared: Wait for Completion (submits; reads that wait) and the Options collection.
-		expect(properties).toHaveLength(1 + resources.length + ownCount + 3);
-		expect(properties.slice(-3).map((property) => property.name)).toEqual(['waitForCompletion', 'waitForCompletion', 'options']);
+		// Shared: Wait for Completion (submits; reads that wait), Simplify and the Options collection.
+		expect(properties).toHaveLength(1 + resources.length + ownCount + 4);
+		expect(properties.slice(-4).map((property) => property.name)).toEqual([
+			'waitForCompletion',
+			'waitForCompletion',
+			'simplify',
+			'options',
+		]);
 	});
 });
 

@@ -38,7 +38,7 @@ describe('Download Image', () => {
 	it('puts it in the field asked for, and attaches nothing when off', async () => {
 		const [withField] = await imagine({ downloadImage: true, binaryPropertyName: 'hero' });
 		expect(Object.keys(withField.binary!)).toEqual(['hero']);
-		const [without] = await imagine({});
+		const [without] = await imagine({ downloadImage: false });
 		expect(without.binary).toBeUndefined();
 		expect(emu.emulator.requests.filter((request) => request.kind === 'image')).toHaveLength(1);
 	});
@@ -47,7 +47,7 @@ describe('Download Image', () => {
 describe('Output: One Item per Grid Image', () => {
 	it('uses the server imageUrls: four items with index, picture URL and that picture U / V', async () => {
 		emu.emulator.setOptions({ imageUrls: true });
-		const items = await imagine({ output: 'gridImages' });
+		const items = await imagine({ output: 'gridImages', downloadImage: false });
 		const task = emu.emulator.tasks.get(String(items[0].json.taskId))!;
 		expect(items.map((item) => item.json.index)).toEqual([1, 2, 3, 4]);
 		items.forEach((item, index) => {

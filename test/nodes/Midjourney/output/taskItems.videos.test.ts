@@ -43,8 +43,14 @@ async function expectVideo(binary: IBinaryData, taskId: string, index: number, m
 }
 
 describe.each(MODES)('Download Video (%s binary data mode)', (mode) => {
-	it('off by default: no binary, and no mp4 is downloaded', async () => {
+	it('on by default for Animate: the mp4s come out as files', async () => {
 		const result = await runWorkflow(chain(animateNode({})), { credentials: emu.credentials(), binaryMode: mode });
+		expect(result.error).toBeUndefined();
+		expect(Object.keys(result.output('Animate')[0].binary ?? {})).toEqual(['data', 'data_2', 'data_3', 'data_4']);
+	});
+
+	it('turned off: no binary, and no mp4 is downloaded', async () => {
+		const result = await runWorkflow(chain(animateNode({ downloadVideo: false })), { credentials: emu.credentials(), binaryMode: mode });
 		expect(result.error).toBeUndefined();
 		expect(result.output('Animate')[0].binary).toBeUndefined();
 		expect(emu.emulator.requests.filter((request) => request.kind === 'video')).toHaveLength(0);
@@ -92,7 +98,10 @@ describe.each(MODES)('Download Video (%s binary data mode)', (mode) => {
 	});
 
 	it('One Item per Video without Download Video: the items carry the URLs only', async () => {
-		const result = await runWorkflow(chain(animateNode({ output: 'videos' })), { credentials: emu.credentials(), binaryMode: mode });
+		const result = await runWorkflow(chain(animateNode({ output: 'videos', downloadVideo: false })), {
+			credentials: emu.credentials(),
+			binaryMode: mode,
+		});
 		const items = result.output('Animate');
 		expect(items.map((item) => item.json.index)).toEqual([1, 2, 3, 4]);
 		expect(items.every((item) => item.binary === undefined)).toBe(true);

@@ -15,7 +15,7 @@ import {
 } from '../../../../nodes/Midjourney/parameters/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
-type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean };
+type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
 
 /** An IExecuteFunctions with only getNodeParameter, returning the fallback for what an item does not set. */
 function fakeContext(items: ItemParameters[]) {
@@ -32,9 +32,9 @@ function fakeContext(items: ItemParameters[]) {
 	return { ctx, calls };
 }
 
-const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true };
-const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false };
-const READ: SettingsScope = { submits: false, takesBot: false };
+const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true, results: ['images'] };
+const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false, results: ['images', 'videos'] };
+const READ: SettingsScope = { submits: false, takesBot: false, results: ['images', 'videos'] };
 
 function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
 	return readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope);
@@ -65,10 +65,12 @@ describe('readItemSettings', () => {
 			callbackWaitLimitMs: 900_000,
 			initialDelayMs: 10_000,
 			onTimeout: 'fail',
-			downloadImage: false,
+			// Pictures come out as files by default (Imagine makes no videos).
+			downloadImage: true,
 			downloadVideo: false,
 			binaryPropertyName: 'data',
 			output: 'task',
+			simplify: true,
 		};
 		expect(settingsOf({})).toEqual(expected);
 		// Options not set at all (getNodeParameter's fallback) read the same.
@@ -82,10 +84,28 @@ describe('readItemSettings', () => {
 	});
 
 	it('a read that waits (Fetch) takes Wait for Completion, off unless set, and never Callback mode', () => {
-		const reading = { submits: false, takesBot: false, waits: true };
+		const reading: SettingsScope = { submits: false, takesBot: false, waits: true, results: ['images', 'videos'] };
 		expect(readItemSettings(fakeContext([{ options: {} }]).ctx, 0, reading).waitForCompletion).toBe(false);
 		const waiting = readItemSettings(fakeContext([{ options: { waitMode: 'callback' }, waitForCompletion: true }]).ctx, 0, reading);
 		expect(waiting).toMatchObject({ waitForCompletion: true, waitMode: 'poll' });
+	});
+
+	it('downloads what the operation makes unless turned off, and never what it cannot make', () => {
+		expect(settingsOf({}, READ)).toMatchObject({ downloadImage: true, downloadVideo: true });
+		expect(settingsOf({ downloadImage: false, downloadVideo: false }, READ)).toMatchObject({ downloadImage: false, downloadVideo: false });
+		expect(settingsOf({}, { submits: true, takesBot: true, results: [] })).toMatchObject({ downloadImage: false, downloadVideo: false });
+		expect(settingsOf({ downloadVideo: true }, SUBMIT_WITH_BOT).downloadVideo).toBe(false);
+	});
+
+	it('takes Initial Delay as "auto" or seconds, and refuses anything else', () => {
+		expect(settingsOf({ initialDelay: 'auto', speed: 'relax' }).initialDelayMs).toBe(30_000);
+		expect(settingsOf({ initialDelay: '7' }).initialDelayMs).toBe(7000);
+		expect(settingsOf({ initialDelay: 0 }).initialDelayMs).toBe(0);
+		expect(caught(() => settingsOf({ initialDelay: 'soon' })).message).toMatch(/neither "auto" nor seconds/);
+	});
+
+	it('simplifies unless Simplify is off', () => {
+		expect(readItemSettings(fakeContext([{ simplify: false }]).ctx, 0, SUBMIT_WITH_BOT).simplify).toBe(false);
 	});
 
 	it('reads the item asked for', () => {
@@ -110,7 +130,7 @@ describe('readItemSettings', () => {
 				downloadVideo: true,
 				binaryPropertyName: 'hero',
 				output: 'gridImages',
-			}),
+			}, { submits: true, takesBot: true, results: ['images', 'videos'] }),
 		).toEqual({
 			speed: 'fast',
 			botType: 'NIJI_JOURNEY',
@@ -127,6 +147,7 @@ describe('readItemSettings', () => {
 			downloadVideo: true,
 			binaryPropertyName: 'hero',
 			output: 'gridImages',
+			simplify: true,
 		});
 	});
 
@@ -264,8 +285,10 @@ describe('readItemSettings', () => {
 			expect(settingsOf({ output: 'task' }).output).toBe('task');
 			expect(settingsOf({ output: 'images' }).output).toBe('task');
 			expect(settingsOf({ output: 'videos' }).output).toBe('videos');
+			// Imagine makes no videos; an operation that does downloads them unless turned off.
 			expect(settingsOf({}).downloadVideo).toBe(false);
-			expect(settingsOf({ downloadVideo: true }).downloadVideo).toBe(true);
+			expect(settingsOf({}, SUBMIT_NO_BOT).downloadVideo).toBe(true);
+			expect(settingsOf({ downloadVideo: false }, SUBMIT_NO_BOT).downloadVideo).toBe(false);
 		});
 
 		it('onTimeout is returnTask only when asked, else fail', () => {
@@ -273,10 +296,10 @@ describe('readItemSettings', () => {
 			expect(settingsOf({ onTimeout: 'ignore' }).onTimeout).toBe('fail');
 		});
 
-		it('downloadImage only for true itself', () => {
-			expect(settingsOf({ downloadImage: true }).downloadImage).toBe(true);
-			expect(settingsOf({ downloadImage: 'true' }).downloadImage).toBe(false);
-			expect(settingsOf({ downloadImage: 1 }).downloadImage).toBe(false);
+		it('downloadImage is off only for false itself', () => {
+			expect(settingsOf({ downloadImage: false }).downloadImage).toBe(false);
+			expect(settingsOf({ downloadImage: 'false' }).downloadImage).toBe(true);
+			expect(settingsOf({ downloadImage: 0 }).downloadImage).toBe(true);
 		});
 
 		it.each(['default', 'relax', 'fast', 'turbo'])('speed %s is kept', (speed) => {

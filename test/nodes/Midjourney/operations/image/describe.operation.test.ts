@@ -8,7 +8,8 @@ const emu = useEmulator();
 describe('Describe', () => {
 	it('gives the four suggested prompts as clean strings and the raw text', async () => {
 		const result = await runWorkflow(
-			chain(midjourneyNode('Describe', { operation: 'describe', imageSource: 'url', imageUrl: pngDataUri(120), options: FAST })),
+			// Simplify off: the raw answer (promptsText) is a field of the whole task.
+			chain(midjourneyNode('Describe', { operation: 'describe', imageSource: 'url', imageUrl: pngDataUri(120), simplify: false, options: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		expect(result.error).toBeUndefined();

@@ -6,7 +6,8 @@ const emu = useEmulator();
 describe('Imagine', () => {
 	it('waits for the grid and splits its nine buttons into fields', async () => {
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a red fox --ar 16:9 --v 6.1', options: FAST })),
+			// Simplify off: this reads every field of the whole task.
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a red fox --ar 16:9 --v 6.1', simplify: false, options: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		expect(result.error).toBeUndefined();

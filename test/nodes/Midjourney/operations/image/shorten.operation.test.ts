@@ -7,7 +7,8 @@ const emu = useEmulator();
 describe('Image / Shorten', () => {
 	it('lists the five shortened prompts as clean strings, with their buttons (each opens a dialog)', async () => {
 		const prompt = 'a very detailed painting of an old lighthouse on a rocky cliff at dawn --ar 16:9';
-		const result = await runWorkflow(chain(midjourneyNode('Shorten', { operation: 'shorten', prompt, options: FAST })), {
+		// Simplify off: the raw answer (promptsText) and the actions list are fields of the whole task.
+		const result = await runWorkflow(chain(midjourneyNode('Shorten', { operation: 'shorten', prompt, simplify: false, options: FAST })), {
 			credentials: emu.credentials(),
 		});
 		expect(result.error).toBeUndefined();

@@ -18,7 +18,8 @@ describe('Fetch', () => {
 	it('reads one task by id', async () => {
 		const [taskId] = await imagineMany(1);
 		emu.emulator.requests.length = 0;
-		const result = await runWorkflow(chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: taskId })), {
+		// Download Image off: only the read is counted here.
+		const result = await runWorkflow(chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: taskId, options: { downloadImage: false } })), {
 			credentials: emu.credentials(),
 		});
 		expect(result.output('Fetch').map((item) => item.json.taskId)).toEqual([taskId]);

@@ -41,7 +41,8 @@ describe('Video / Extend', () => {
 			prompt: 'the camera rises',
 		});
 		const [item] = result.output('Extend');
-		expect(item.json).toMatchObject({ status: 'SUCCESS', action: 'VIDEO', parentTaskId: videoId });
+		expect(item.json).toMatchObject({ status: 'SUCCESS', action: 'VIDEO' });
+		expect(emu.emulator.tasks.get(String(item.json.taskId))!.parentId).toBe(videoId);
 		expect(emu.emulator.tasks.get(String(item.json.taskId))!.promptEn).toContain(emu.emulator.tasks.get(videoId)!.videoUrls![1].url);
 	});
 

@@ -8,12 +8,15 @@ import {
 } from 'n8n-workflow';
 
 import { NO_HOOK_REGISTRATION } from './hookRegistration';
+import { testCometApiConnection } from './transport/connectionTest';
 import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
-export class MidjourneyTrigger implements INodeType {
+export class MidjourneyTaskTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Midjourney Trigger',
-		name: 'midjourneyTrigger',
+		// Not "midjourneyTrigger": n8n's node creator merges a trigger named like a node plus "Trigger"
+		// into that node's entry and gives it the trigger's description; each entry reads as itself.
+		name: 'midjourneyTaskTrigger',
 		icon: { light: 'file:../../icons/midjourney.svg', dark: 'file:../../icons/midjourney.dark.svg' },
 		group: ['trigger'],
 		version: 1,
@@ -22,7 +25,7 @@ export class MidjourneyTrigger implements INodeType {
 		defaults: { name: 'Midjourney Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cometApi', required: true }],
+		credentials: [{ name: 'cometApi', required: true, testedBy: 'cometApiConnection' }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'midjourney' }],
 		properties: [
 			{
@@ -60,11 +63,11 @@ export class MidjourneyTrigger implements INodeType {
 						description: "Whether to attach the finished task's image as binary data",
 					},
 					{
-						displayName: 'Put Image In Field',
+						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'The name of the binary property the downloaded image is put in',
+						description: 'The name of the output binary field the downloaded picture is put in',
 					},
 					{
 						displayName: 'Only State',
@@ -77,6 +80,9 @@ export class MidjourneyTrigger implements INodeType {
 			},
 		],
 	};
+
+	// The credential dialog's Test (testedBy above).
+	methods = { credentialTest: { cometApiConnection: testCometApiConnection } };
 
 	webhookMethods = NO_HOOK_REGISTRATION;
 
