@@ -44,6 +44,7 @@ import { MidjourneyTaskTrigger } from '../../nodes/Midjourney/MidjourneyTaskTrig
 import { registeredOperations } from '../../nodes/Midjourney/operations';
 import { BASE_NODE_STAND_INS } from './baseNodes';
 import { TestCredentialsHelper } from './credentialsHelper';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 
 // n8n-core keeps its instance settings (and filesystem binary data) under the user folder:
 // a fresh one per test process, with its settings file in place so n8n-core stays quiet.
@@ -397,5 +398,8 @@ export async function testCredential(
 	const test = node.methods.credentialTest[testedBy as keyof typeof node.methods.credentialTest];
 	const withDefaults = new TestCredentialsHelper(CREDENTIAL_TYPES, {}).withDefaults(typeName, data);
 	const result = await test.call(new CredentialTestContext(), { id: '1', name: 'test', type: typeName, data: withDefaults });
+	// The context's SSH helpers start n8n-core's SSHClientsManager, whose cleanup interval n8n
+	// stops at shutdown (1.x does not unref it): stop it, or jest never exits.
+	Container.get(SSHClientsManager).onShutdown();
 	return { status: result.status, message: result.message };
 }
