@@ -24,6 +24,10 @@ rm -f "$results"/*
 npx jest --json --outputFile="$results/jest.json" "$@"
 status=$?
 
+printf '\n=== n8n verification scan (npm run verify)\n'
+npm run --silent verify -- --json "$results/verify.json"
+[[ $? -eq 0 ]] || status=1
+
 # The newest installable 2.x, looked up once for every layer (test/e2e/newestN8n.ts prints the
 # pin whenever the look-up fails; the answer is kept a day in .cache/n8n2-newest.json).
 # Only when a real-n8n layer runs: the fast layers (jest and the scan) need no n8n.
