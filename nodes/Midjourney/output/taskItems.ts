@@ -63,7 +63,7 @@ async function gridItems(
 	}
 	// No per-picture URLs: cut the grid here, so each item carries its own picture.
 	const grid = await downloadFile(ctx, task.imageUrl, baseUrl, `the grid of task ${taskId}`);
-	const cut = await settle(async () => splitGrid(grid.data));
+	const cut = await settle(async () => await splitGrid(grid.data));
 	if (!cut.ok) {
 		const reason = cut.error instanceof PngError ? cut.error.message : String(cut.error);
 		throw new MidjourneyError('badResponse', `The grid image of task ${taskId} could not be cut: ${reason}`, {
