@@ -82,11 +82,18 @@ export class MidjourneyTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		return await receiveFinishedTask(this, {
+		const filters = {
 			statuses: this.getNodeParameter('statuses', []) as string[],
 			state: typeof options.state === 'string' ? options.state.trim() : '',
+		};
+		return await receiveFinishedTask(this, filters, {
 			downloadImage: options.downloadImage === true,
-			binaryPropertyName: typeof options.binaryPropertyName === 'string' && options.binaryPropertyName.trim() ? options.binaryPropertyName.trim() : 'data',
+			downloadVideo: false,
+			binaryPropertyName:
+				typeof options.binaryPropertyName === 'string' && options.binaryPropertyName.trim()
+					? options.binaryPropertyName.trim()
+					: 'data',
+			output: 'task',
 		});
 	}
 }

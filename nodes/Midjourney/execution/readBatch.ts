@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { normaliseTask } from '../model/task';
-import { readItemSettings } from '../parameters/settings';
+import { readOutputSettings } from '../parameters/settings';
 import type { ReadOperation } from '../operations/types';
 import type { MidjourneyClient } from '../transport/client';
 import type { ItemResult } from '../output/itemResult';
@@ -21,7 +21,7 @@ export async function runReadBatch(
 			continue;
 		}
 		try {
-			const settings = readItemSettings(ctx, itemIndex, { submits: false, takesBot: false });
+			const settings = readOutputSettings(ctx, itemIndex);
 			const items: INodeExecutionData[] = [];
 			for (const task of tasks) items.push(...(await buildTaskItems(ctx, itemIndex, normaliseTask(task), settings, baseUrl)));
 			results.push({ itemIndex, items });

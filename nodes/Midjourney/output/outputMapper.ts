@@ -60,7 +60,8 @@ export function isVideoTask(task: MjTask): boolean {
 	return task.action === 'VIDEO' || videoEntries(task).length > 0;
 }
 
-function pictureUrls(task: MjTask): string[] {
+/** The URLs of a grid's four pictures, when the server gives them (strings or `{ url }` objects). */
+export function pictureUrls(task: MjTask): string[] {
 	return (task.imageUrls ?? [])
 		.map((entry) => (typeof entry === 'string' ? entry : entry?.url))
 		.filter((url): url is string => typeof url === 'string' && url !== '');

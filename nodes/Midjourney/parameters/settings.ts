@@ -17,12 +17,16 @@ export type WaitMode = 'poll' | 'callback';
 
 const OUTPUT_MODES = new Set<OutputMode>(['task', 'gridImages', 'videos']);
 
-/** The Options collection and Wait for Completion of one item, read and checked. */
-export interface ItemSettings {
+/** What a submit sends besides the operation's own fields (speed as the path prefix). */
+export interface SubmitSettings {
 	speed: SpeedMode;
 	botType?: string;
 	state?: string;
 	notifyHook?: string;
+}
+
+/** How the batch waits for the item's task. */
+export interface WaitSettings {
 	waitForCompletion: boolean;
 	/** only 'callback' when waiting, and never as an AI tool (a tool answers in-line) */
 	waitMode: WaitMode;
@@ -30,10 +34,21 @@ export interface ItemSettings {
 	timeoutMs: number;
 	initialDelayMs: number;
 	onTimeout: 'fail' | 'returnTask';
+}
+
+/** What the item's output carries: binary downloads, one item per task, picture or video. */
+export interface OutputSettings {
 	downloadImage: boolean;
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 	output: OutputMode;
+}
+
+/** The Options collection and Wait for Completion of one item, read and checked, by the stage that uses them. */
+export interface ItemSettings {
+	submit: SubmitSettings;
+	wait: WaitSettings;
+	output: OutputSettings;
 }
 
 /** First poll by speed mode: a grid takes ~30-60 s in fast mode, minutes in relax. */
@@ -64,8 +79,30 @@ export interface SettingsScope {
 	takesBot: boolean;
 }
 
+function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+function textOption(options: IDataObject, name: keyof typeof TEXT_OPTION_LABELS, itemIndex: number): string | undefined {
+	return textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
+}
+
+function readOutputOptions(options: IDataObject, itemIndex: number): OutputSettings {
+	return {
+		downloadImage: options.downloadImage === true,
+		downloadVideo: options.downloadVideo === true,
+		binaryPropertyName: textOption(options, 'binaryPropertyName', itemIndex) ?? 'data',
+		output: OUTPUT_MODES.has(options.output as OutputMode) ? (options.output as OutputMode) : 'task',
+	};
+}
+
+/** The output options alone: for an operation that reads tasks (Fetch) rather than submitting them. */
+export function readOutputSettings(ctx: IExecuteFunctions, itemIndex: number): OutputSettings {
+	return readOutputOptions(optionsOf(ctx, itemIndex), itemIndex);
+}
+
 export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scope: SettingsScope): ItemSettings {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = optionsOf(ctx, itemIndex);
 	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
 	const pollIntervalSeconds = Math.max(0.2, numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
 	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
@@ -74,8 +111,7 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		initialDelaySetting >= 0
 			? initialDelaySetting
 			: Math.min(INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'], pollIntervalSeconds * 6);
-	const text = (name: keyof typeof TEXT_OPTION_LABELS) =>
-		textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
+	const text = (name: keyof typeof TEXT_OPTION_LABELS) => textOption(options, name, itemIndex);
 	const waitForCompletion = scope.submits && (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean);
 	const waitMode: WaitMode =
 		waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool') ? 'callback' : 'poll';
@@ -85,26 +121,25 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 				'In Callback mode the server calls this execution back, so the hook is taken. Remove the Notify Hook URL, or use Wait Mode "Poll".',
 		});
 	}
-	return {
+	const submit: SubmitSettings = {
 		speed: SPEEDS.has(speed) ? speed : 'default',
 		botType: scope.takesBot ? text('botType') : undefined,
 		state: text('state'),
 		notifyHook: waitMode === 'callback' ? executionResumeUrl(ctx) : text('notifyHook'),
+	};
+	const wait: WaitSettings = {
 		waitForCompletion,
 		waitMode,
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
 		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
-		downloadImage: options.downloadImage === true,
-		downloadVideo: options.downloadVideo === true,
-		binaryPropertyName: text('binaryPropertyName') ?? 'data',
-		output: OUTPUT_MODES.has(options.output as OutputMode) ? (options.output as OutputMode) : 'task',
 	};
+	return { submit, wait, output: readOutputOptions(options, itemIndex) };
 }
 
 function maxConcurrencyOf(ctx: IExecuteFunctions, itemIndex: number): number {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = optionsOf(ctx, itemIndex);
 	const value = Math.floor(numberOption(options, 'maxConcurrency', DEFAULT_MAX_CONCURRENCY));
 	return Math.min(100, Math.max(1, value));
 }
@@ -139,10 +174,10 @@ export function readMaxConcurrency(ctx: IExecuteFunctions, itemIndexes: number[]
 }
 
 /** The wait mode of the items that wait: Callback parks the whole execution, so it is one mode for the node. */
-export function readWaitMode(items: Array<{ itemIndex: number; settings: ItemSettings }>): WaitMode {
-	const waiting = items.filter((entry) => entry.settings.waitForCompletion);
+export function readWaitMode(items: Array<{ itemIndex: number; wait: WaitSettings }>): WaitMode {
+	const waiting = items.filter((entry) => entry.wait.waitForCompletion);
 	if (waiting.length === 0) return 'poll';
-	const modeOf = new Map(waiting.map((entry) => [entry.itemIndex, entry.settings.waitMode]));
+	const modeOf = new Map(waiting.map((entry) => [entry.itemIndex, entry.wait.waitMode]));
 	return sameForEveryItem(
 		waiting.map((entry) => entry.itemIndex),
 		'Wait Mode',
@@ -152,7 +187,7 @@ export function readWaitMode(items: Array<{ itemIndex: number; settings: ItemSet
 }
 
 /** The body fields every submit may carry. */
-export function commonSubmitFields(settings: ItemSettings): IDataObject {
+export function commonSubmitFields(settings: SubmitSettings): IDataObject {
 	const fields: IDataObject = {};
 	if (settings.botType) fields.botType = settings.botType;
 	if (settings.state !== undefined) fields.state = settings.state;

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { ItemSettings } from '../parameters/settings';
+import type { OutputSettings } from '../parameters/settings';
 import { isFinalStatus } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
@@ -19,8 +19,6 @@ export interface TriggerFilters {
 	statuses: string[];
 	/** only tasks submitted with this state; empty: any */
 	state: string;
-	downloadImage: boolean;
-	binaryPropertyName: string;
 }
 
 function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
@@ -30,7 +28,11 @@ function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): 
 	return { noWebhookResponse: true };
 }
 
-export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: TriggerFilters): Promise<IWebhookResponseData> {
+export async function receiveFinishedTask(
+	ctx: IWebhookFunctions,
+	filters: TriggerFilters,
+	outputSettings: OutputSettings,
+): Promise<IWebhookResponseData> {
 	const body = ctx.getBodyData() ?? {};
 	const taskId = body.id === undefined || body.id === null ? '' : String(body.id).trim();
 	if (taskId === '') return answer(ctx, 400, { message: 'The body has no task id' });
@@ -46,20 +48,7 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 	if (!filters.statuses.includes(String(task.status))) return answer(ctx, 200, { message: 'Received; status filtered out' });
 	if (filters.state !== '' && task.state !== filters.state) return answer(ctx, 200, { message: 'Received; state filtered out' });
 
-	const settings: ItemSettings = {
-		speed: 'default',
-		waitForCompletion: false,
-		waitMode: 'poll',
-		pollIntervalMs: 0,
-		timeoutMs: 0,
-		initialDelayMs: 0,
-		onTimeout: 'fail',
-		downloadImage: filters.downloadImage,
-		downloadVideo: false,
-		binaryPropertyName: filters.binaryPropertyName,
-		output: 'task',
-	};
-	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, settings, baseUrl));
+	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, outputSettings, baseUrl));
 	const results = built.ok ? [{ itemIndex: 0, items: built.value }] : [{ itemIndex: 0, error: built.error }];
 	// A download that fails still starts the workflow, with the error in the item: the task ended either way.
 	const output = collectOutput({ getNode: () => ctx.getNode(), continueOnFail: () => true }, results, redactor);

@@ -6,7 +6,7 @@ import { settle } from '../../model/errors';
 import { openApiSession } from '../apiSession';
 import { collectOutput } from '../collectOutput';
 import type { ItemResult } from '../../output/itemResult';
-import { outcomeToResult } from '../submitBatch';
+import { outcomeToResult } from '../../output/outcome';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked

@@ -42,7 +42,7 @@ export const edit: SubmitOperation = {
 			description: 'How the image is changed',
 		},
 	],
-	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+	async prepare({ ctx, itemIndex, settings, baseUrl }) {
 		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
 		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
@@ -52,7 +52,6 @@ export const edit: SubmitOperation = {
 			});
 		}
 		const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'image to edit');
-		const body = { image, prompt, ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(endpoint, body, deadline);
+		return { endpoint, body: { image, prompt, ...commonSubmitFields(settings) } };
 	},
 };

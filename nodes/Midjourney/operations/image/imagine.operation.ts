@@ -24,10 +24,10 @@ export const imagine: SubmitOperation = {
 		},
 		...imageSourceFields({ optional: true, multiple: true, what: 'reference images' }),
 	],
-	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+	async prepare({ ctx, itemIndex, settings, baseUrl }) {
 		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter a prompt, or map a field that holds one.' });
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'reference images');
 		const body = { prompt, ...(images.length ? { base64Array: images } : {}), ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(imagine.endpoint, body, deadline);
+		return { endpoint: imagine.endpoint, body };
 	},
 };

@@ -8,7 +8,7 @@ import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../s
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 /** trueai's video types by what the user picks. */
 const VIDEO_TYPES: Record<string, string> = { '480p': 'vid_1.1_i2v_480', '720p': 'vid_1.1_i2v_720' };
@@ -139,8 +139,8 @@ function readExtras(options: IDataObject, itemIndex: number): IDataObject {
 	return extras;
 }
 
-async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings, baseUrl } = input;
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
+	const { ctx, itemIndex, settings, baseUrl } = input;
 	const motion = readMotion(ctx, itemIndex);
 	const prompt = readVideoPrompt(ctx, itemIndex);
 	const options = ctx.getNodeParameter('videoOptions', itemIndex, {}) as IDataObject;
@@ -153,7 +153,7 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 	const extras = readExtras(options, itemIndex);
 	const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'first frame');
 	const body: IDataObject = { image, motion, ...(prompt ? { prompt } : {}), ...extras, ...commonSubmitFields(settings) };
-	return async (deadline) => await submit(animate.endpoint, body, deadline);
+	return { endpoint: animate.endpoint, body };
 }
 
 export const animate: SubmitOperation = {

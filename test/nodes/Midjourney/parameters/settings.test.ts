@@ -10,8 +10,12 @@ import {
 	commonSubmitFields,
 	readItemSettings,
 	readMaxConcurrency,
+	readOutputSettings,
 	type ItemSettings,
+	type OutputSettings,
 	type SettingsScope,
+	type SubmitSettings,
+	type WaitSettings,
 } from '../../../../nodes/Midjourney/parameters/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
@@ -36,8 +40,15 @@ const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true };
 const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false };
 const READ: SettingsScope = { submits: false, takesBot: false };
 
+type FlatSettings = SubmitSettings & WaitSettings & OutputSettings;
+
+/** The three groups side by side, so one expectation reads every setting. */
+function flat({ submit, wait, output }: ItemSettings): FlatSettings {
+	return { ...submit, ...wait, ...output };
+}
+
 function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
-	return readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope);
+	return flat(readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope));
 }
 
 function caught(run: () => unknown): MidjourneyError {
@@ -53,7 +64,7 @@ function caught(run: () => unknown): MidjourneyError {
 describe('readItemSettings', () => {
 	it('gives the documented defaults for an empty Options collection', () => {
 		expect([DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS]).toEqual([5, 900]);
-		const expected: ItemSettings = {
+		const expected: FlatSettings = {
 			speed: 'default',
 			botType: undefined,
 			state: undefined,
@@ -71,12 +82,30 @@ describe('readItemSettings', () => {
 		};
 		expect(settingsOf({})).toEqual(expected);
 		// Options not set at all (getNodeParameter's fallback) read the same.
-		expect(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT)).toEqual(expected);
+		expect(flat(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT))).toEqual(expected);
+	});
+
+	it('groups the settings by the stage that takes them: submit, wait, output', () => {
+		const settings = readItemSettings(
+			fakeContext([{ options: { speed: 'fast', state: 's', timeout: 60, downloadImage: true, output: 'gridImages' } }]).ctx,
+			0,
+			SUBMIT_WITH_BOT,
+		);
+		expect(Object.keys(settings.submit).sort()).toEqual(['botType', 'notifyHook', 'speed', 'state']);
+		expect(Object.keys(settings.wait).sort()).toEqual(['initialDelayMs', 'onTimeout', 'pollIntervalMs', 'timeoutMs', 'waitForCompletion', 'waitMode']);
+		expect(settings.output).toEqual({ downloadImage: true, downloadVideo: false, binaryPropertyName: 'data', output: 'gridImages' });
+		expect([settings.submit.speed, settings.submit.state, settings.wait.timeoutMs]).toEqual(['fast', 's', 60_000]);
+	});
+
+	it('reads the output options alone for an operation that reads tasks', () => {
+		const { ctx, calls } = fakeContext([{ options: { downloadVideo: true, binaryPropertyName: ' clip ', output: 'videos', timeout: 'x' } }]);
+		expect(readOutputSettings(ctx, 0)).toEqual({ downloadImage: false, downloadVideo: true, binaryPropertyName: 'clip', output: 'videos' });
+		expect(calls.map(([name]) => name)).toEqual(['options']);
 	});
 
 	it('reads the item asked for', () => {
 		const { ctx, calls } = fakeContext([{ options: { timeout: 10 } }, { options: { timeout: 20 }, waitForCompletion: false }]);
-		expect(readItemSettings(ctx, 1, SUBMIT_WITH_BOT)).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
+		expect(flat(readItemSettings(ctx, 1, SUBMIT_WITH_BOT))).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
 		expect(calls.every(([, itemIndex]) => itemIndex === 1)).toBe(true);
 	});
 
