@@ -2,7 +2,8 @@ import { CompressionError, deflateZlib, inflateZlib } from './compression';
 
 /**
  * PNG decode, crop and encode, enough to cut a Midjourney grid into its four
- * pictures without a dependency (zlib from the runtime's Compression Streams). Decoding covers the whole PNG 1.2 format
+ * pictures without a dependency (zlib comes from the runtime's Compression
+ * Streams, see compression.ts). Decoding covers the whole PNG 1.2 format
  * (all colour types and bit depths, palettes with transparency, Adam7
  * interlacing); everything is converted to 8-bit RGBA.
  */

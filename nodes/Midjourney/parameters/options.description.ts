@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 /**
  * Fields shared by several operations: Wait for Completion and the Options
  * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, output).
- * Which operations show each one comes from the registry (../description.ts).
+ * Which operations show each one comes from the registry (operations/description.ts).
  */
 
 export interface SharedFieldTargets {

@@ -12,9 +12,10 @@ import type { JobOutcome } from '../../waiting/runner';
 /**
  * Callback mode, the parking half: after the submits, the execution is put
  * to wait in n8n's database (nothing stays in memory, n8n may restart) until
- * the server calls the node's resume URL back (callbackResume.ts). What the
- * callback handler needs is stored with the parked execution, in the node's
- * execution context: which task each item created and its settings.
+ * the server calls the node's resume URL back (resume.ts, the other half).
+ * What the callback handler needs is stored with the parked execution, in
+ * the node's execution context: which task each item created, and its
+ * waiting and output settings.
  */
 
 /** Node-context key of the parked batch (the submit ledger has its own). */
