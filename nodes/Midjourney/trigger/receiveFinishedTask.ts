@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { OutputSettings } from '../parameters/settings';
 import { isFinalStatus } from '../model/task';
@@ -6,6 +6,7 @@ import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
 import { collectOutput } from '../execution/collectOutput';
 import { buildTaskItems } from '../output/taskItems';
+import { answerCallback as answer } from '../transport/webhookAnswer';
 
 /**
  * The Midjourney Trigger's callback: a server POSTs a task to the trigger's
@@ -19,13 +20,6 @@ export interface TriggerFilters {
 	statuses: string[];
 	/** only tasks submitted with this state; empty: any */
 	state: string;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.writeHead(statusCode, { 'content-type': 'application/json' });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
 }
 
 export async function receiveFinishedTask(

@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from './park';
 import { isFinalStatus, submittedTaskSnapshot } from '../../model/task';
@@ -7,6 +7,7 @@ import { openApiSession } from '../apiSession';
 import { collectOutput } from '../collectOutput';
 import type { ItemResult } from '../../output/itemResult';
 import { outcomeToResult } from '../../output/outcome';
+import { answerCallback as answer } from '../../transport/webhookAnswer';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked
@@ -35,13 +36,6 @@ function parkedBatchOf(ctx: IWebhookFunctions): ParkedBatch | undefined {
 	const text = ctx.evaluateExpression(`{{ JSON.stringify($node[${name}].context[${JSON.stringify(PARKED_BATCH_KEY)}] ?? null) }}`);
 	const batch = typeof text === 'string' ? (JSON.parse(text) as ParkedBatch | null) : null;
 	return batch && Array.isArray(batch.items) ? batch : undefined;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.writeHead(statusCode, { 'content-type': 'application/json' });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
 }
 
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
