@@ -12,9 +12,18 @@ export class CompressionError extends Error {
 	}
 }
 
-/** zlib's own words for a broken stream → what they mean to a reader of the PNG error. */
+/** Node 24 ends a stream with bytes after its end this way; Node 20, as zlib itself, ignores them. */
+const TRAILING_BYTES = 'ERR_TRAILING_JUNK_AFTER_STREAM_END';
+
+/** The message of an error from any realm (the streams' errors are not this realm's Error). */
+function messageOf(error: unknown): string {
+	const message = (error as { message?: unknown } | undefined)?.message;
+	return typeof message === 'string' ? message : '';
+}
+
+/** zlib's own words for a broken stream (Node 24 puts them in the error's cause) → what they mean. */
 function explain(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
+	const message = messageOf((error as { cause?: unknown } | undefined)?.cause) || messageOf(error) || String(error);
 	if (/unexpected end/i.test(message)) return 'compressed data is truncated';
 	if (/data check/i.test(message)) return 'compressed data fails its Adler-32 checksum';
 	return `compressed data is invalid: ${message}`;
@@ -41,7 +50,8 @@ async function pipe(transform: CompressionStream | DecompressionStream, input: U
 		try {
 			next = await reader.read();
 		} catch (error) {
-			failure = new CompressionError(explain(error));
+			// Everything the stream holds has come out before that error: what follows is not image data.
+			if ((error as { code?: unknown } | undefined)?.code !== TRAILING_BYTES) failure = new CompressionError(explain(error));
 			break;
 		}
 		if (next.done) break;

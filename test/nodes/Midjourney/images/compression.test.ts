@@ -29,5 +29,11 @@ describe('images/compression (zlib through the runtime\'s Compression Streams)',
 		badCheck[badCheck.length - 1] ^= 0xff;
 		await expect(inflateZlib(badCheck, text.length)).rejects.toThrow(/Adler-32/);
 		await expect(inflateZlib(Buffer.from('not zlib at all'), text.length)).rejects.toThrow(CompressionError);
+		await expect(inflateZlib(Buffer.from('not zlib at all'), text.length)).rejects.toThrow(/invalid: incorrect header check/);
+	});
+
+	it('ignores bytes after the end of the stream, as zlib does (on every Node version)', async () => {
+		const padded = Buffer.concat([deflateSync(text), Buffer.from('padding after the stream')]);
+		expect((await inflateZlib(padded, text.length)).equals(text)).toBe(true);
 	});
 });
