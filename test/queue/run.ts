@@ -56,7 +56,7 @@ const SCENARIOS: Scenario[] = [
 
 /** Whether the build has Wait Mode "Callback" (issue 12); its scenarios wait for it otherwise. */
 function buildHasCallbackMode(): boolean {
-	const file = join(ROOT, 'dist', 'nodes', 'Midjourney', 'operations', 'shared', 'options.description.js');
+	const file = join(ROOT, 'dist', 'nodes', 'Midjourney', 'parameters', 'options.description.js');
 	return existsSync(file) && readFileSync(file, 'utf8').includes("value: 'callback'");
 }
 
