@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -8,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { NO_HOOK_REGISTRATION } from './hookRegistration';
+import { readTriggerSettings } from './parameters/triggerSettings';
 import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
 export class MidjourneyTrigger implements INodeType {
@@ -81,19 +81,7 @@ export class MidjourneyTrigger implements INodeType {
 	webhookMethods = NO_HOOK_REGISTRATION;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const filters = {
-			statuses: this.getNodeParameter('statuses', []) as string[],
-			state: typeof options.state === 'string' ? options.state.trim() : '',
-		};
-		return await receiveFinishedTask(this, filters, {
-			downloadImage: options.downloadImage === true,
-			downloadVideo: false,
-			binaryPropertyName:
-				typeof options.binaryPropertyName === 'string' && options.binaryPropertyName.trim()
-					? options.binaryPropertyName.trim()
-					: 'data',
-			output: 'task',
-		});
+		const { filters, output } = readTriggerSettings(this);
+		return await receiveFinishedTask(this, filters, output);
 	}
 }

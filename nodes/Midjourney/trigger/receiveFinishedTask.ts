@@ -1,6 +1,7 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import type { OutputSettings } from '../parameters/settings';
+import type { TriggerFilters } from '../parameters/triggerSettings';
 import { isFinalStatus } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
@@ -14,13 +15,6 @@ import { answerCallback as answer } from '../transport/webhookAnswer';
  * itself is read from the API with the trigger's credential, so a forged call
  * cannot inject data, and an id the API does not know is answered 404.
  */
-
-export interface TriggerFilters {
-	/** final statuses that start the workflow */
-	statuses: string[];
-	/** only tasks submitted with this state; empty: any */
-	state: string;
-}
 
 export async function receiveFinishedTask(
 	ctx: IWebhookFunctions,
