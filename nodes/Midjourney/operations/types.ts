@@ -22,7 +22,7 @@ export interface OperationInput {
 }
 
 /**
- * One item's submit as data: `prepare` builds it, nothing is sent; the batch
+ * One item's submit as data: `prepare` builds it and submits nothing; the batch
  * sends it through its ledger, so a retry of the node never creates it twice.
  */
 export interface SubmitRequest {
@@ -47,7 +47,8 @@ interface OperationEntry {
 
 /**
  * Creates one task per item: `prepare` reads and checks the item and returns
- * its request (nothing is sent). Checking every item before submitting any
+ * its request (it may read a parent task or download an input image, but
+ * submits nothing). Checking every item before submitting any
  * keeps a bad item from leaving half a batch of created tasks.
  */
 export interface SubmitOperation extends OperationEntry {
