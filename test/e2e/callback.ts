@@ -12,9 +12,12 @@
  *   trigger       the example trigger-fire-and-forget, active; another workflow submits three
  *                 prompts with Wait for Completion off and Notify Hook = the trigger's production
  *                 URL: one execution per finished task, with the mapped task and its image.
+ *   person        the example person-chooses-upscale: the grid is shown by n8n's Wait node "On Form
+ *                 Submitted"; the form is read and answered over HTTP as a browser would; the
+ *                 workflow presses the chosen U and delivers the upscaled file.
  */
 import { basename } from 'node:path';
-import { request } from 'undici';
+import { FormData, request } from 'undici';
 
 import type { RequestLogEntry } from '../emulator';
 import { readExecution, waitForExecution, type StoredExecution } from '../queue/executions';
@@ -376,12 +379,66 @@ async function triggerRunsPerTask(run: Run, expect: Expectations, triggerWorkflo
 	expect.measure(`${TRIGGERED_PROMPTS} fire-and-forget tasks → ${executions.length} trigger executions at ${productionUrl.replace(/\/webhook\/.*/, '/webhook/…')}; forged call answered ${forged.statusCode}`);
 }
 
+async function personChoosesPicture(run: Run, expect: Expectations) {
+	const { n8n } = run;
+	const emulator = n8n.stage.emulator;
+	const file = exampleFile('person-chooses-upscale.json');
+	const workflow = readWorkflow(file);
+	const started = Date.now();
+	const id = await startManualRun(n8n.base, n8n.cookie, { id: exampleWorkflowId(file), nodes: workflow.nodes });
+	// Parked with its data stored (the status can say "waiting" a moment before the data is there).
+	const atTheForm = (execution: StoredExecution) =>
+		execution.status === 'waiting'
+			? execution.execution !== undefined && nodeOutput(execution.execution, 'Link for the reviewer').length > 0
+			: ENDED(execution);
+	const parked = await waitForExecution(n8n, id, atTheForm, 90_000, 200);
+	if (!expect.that(parked.status === 'waiting' && parked.execution, `the execution did not wait for the form (status ${parked.status}, data ${parked.execution ? 'stored' : 'missing'})`)) return;
+	const imagined = nodeOutput(parked.execution!, 'Imagine four pictures')[0]?.json;
+	const grid = emulator.tasks.get(String(imagined?.taskId));
+	expect.that(grid?.status === 'SUCCESS' && grid.prompt.endsWith('--v 7 --ar 1:1'), `grid task ${imagined?.taskId}: ${grid?.status}, prompt ${grid?.prompt}`);
+	const formUrl = String(nodeOutput(parked.execution!, 'Link for the reviewer')[0]?.json.formUrl ?? '');
+	if (!expect.that(formUrl.includes(`/form-waiting/${id}`), `the form link is ${formUrl}`)) return;
+
+	// The reviewer opens the link: the form shows the pictures.
+	const page = await request(formUrl);
+	const html = await page.body.text();
+	expect.that(page.statusCode === 200 && html.includes('Which picture should we publish?'), `GET form: HTTP ${page.statusCode}`);
+	const shown = grid?.imageUrls?.length ? grid.imageUrls.map((picture) => picture.url) : [grid?.imageUrl ?? '?'];
+	expect.that(shown.every((url) => html.includes(url.replace(/&/g, '&amp;'))), `the form does not show the pictures ${shown.join(', ')}`);
+	const chosen = 3;
+	const answer = new FormData();
+	answer.append('field-0', String(chosen));
+	const posted = await request(formUrl, { method: 'POST', body: answer });
+	const postedText = await posted.body.text();
+	expect.that(posted.statusCode === 200, `POST form: HTTP ${posted.statusCode} ${postedText.slice(0, 200)}`);
+
+	const status = await waitForExecutionEnd(n8n.base, n8n.cookie, id, 120_000);
+	expect.that(status === 'success', `execution ${id} ended ${status}`);
+	const ended = await readExecution(n8n, id);
+	const delivered = ended.execution ? nodeOutput(ended.execution, 'Deliver the picture') : [];
+	const upscale = delivered[0];
+	const task = emulator.tasks.get(String(upscale?.json.taskId));
+	const pressed = grid?.buttons.find((button) => button.customId === task?.customId)?.label;
+	expect.that(
+		delivered.length === 1 && upscale?.json.action === 'UPSCALE' && pressed === `U${chosen}` && task?.parentId === grid?.id,
+		`delivered ${delivered.length} item(s): ${upscale?.json.action} of ${task?.parentId} by ${pressed}`,
+	);
+	const bytes = binaryBytes(upscale?.binary?.data);
+	const png = bytes ? pngInfo(bytes) : undefined;
+	expect.that(upscale?.binary?.data?.mimeType === 'image/png' && (!bytes || png), 'the delivered item has no PNG in binary "data"');
+	expect.measure(
+		`grid shown in n8n's form (${shown.length === 4 ? 'four pictures' : 'the grid'}), picture ${chosen} chosen over HTTP, ` +
+			`U${chosen} pressed and the upscale delivered${png ? ` (${png.width}x${png.height} PNG)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+	);
+}
+
 // ---- the run ----------------------------------------------------------------------------------------
 
 const SCENARIOS = {
 	parked: 'Callback mode: 50 prompts parked, n8n restarted mid-wait, resumed by callbacks (same items as Poll, zero polls)',
 	waitLimit: 'Callback mode: wait limit with callbacks dropped → parked items with task ids → Fetch reads SUCCESS',
 	trigger: 'Midjourney Trigger: active workflow, one execution per finished fire-and-forget task',
+	person: "A person chooses: the grid in n8n's Wait form, answered over HTTP, U pressed, upscale delivered",
 };
 
 /** Names of the scenarios, for run.ts's --only. */
@@ -437,6 +494,7 @@ export async function runCallbackScenarios(install: N8nInstall, log: (line: stri
 			if (waitLimit.id) await waitLimitPassesParkedItems(run, expect, waitLimit);
 		});
 		await scenario(SCENARIOS.trigger, async (expect) => await triggerRunsPerTask(run, expect, triggerWorkflowId));
+		await scenario(SCENARIOS.person, async (expect) => await personChoosesPicture(run, expect));
 	} finally {
 		await n8n.stop();
 	}

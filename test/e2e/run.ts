@@ -369,7 +369,7 @@ const checkBatchSplitSwitch: Check = (execution, _stage, requests) => {
 };
 
 /** Examples that need n8n's server to call them (resume URL, production webhook): run by callback.ts. */
-const SERVER_EXAMPLES = new Set(['callback-wait-fetch', 'trigger-fire-and-forget']);
+const SERVER_EXAMPLES = new Set(['callback-wait-fetch', 'trigger-fire-and-forget', 'person-chooses-upscale']);
 
 const EXAMPLE_CHECKS: Record<string, Check> = {
 	'cms-publish': checkCmsPublish,

@@ -17,6 +17,7 @@ import {
 	type Rgba,
 } from './images';
 import { INSTANCE_ID, nextTaskId, taskJson, type NewTask, type TaskEngine } from './tasks';
+import { promptRefusal } from './promptRefusals';
 import { VIDEO_SIZE, mediaSlice, paddedMp4, parseRange, videoFixture, type MediaBody } from './videos';
 import type {
 	BotType,
@@ -502,7 +503,14 @@ export class EmulatorServer {
 		}
 		return (
 			this.banned(prompt) ??
-			this.createTask({ action: 'IMAGINE', prompt, ...common, mode, picture: this.gridFor(aspectRatioOf(prompt)) })
+			this.createTask({
+				action: 'IMAGINE',
+				prompt,
+				...common,
+				mode,
+				picture: this.gridFor(aspectRatioOf(prompt)),
+				refusal: promptRefusal(prompt),
+			})
 		);
 	}
 
@@ -745,7 +753,10 @@ export class EmulatorServer {
 		const prompt = text(body.prompt).trim();
 		if (!text(body.image).trim() || !prompt) return envelope(4, 'image and prompt must not be empty');
 		if (!isImageSource(body.image)) return envelope(4, 'image must be an http(s) URL or a data URI');
-		return this.banned(prompt) ?? this.createTask({ action, prompt, ...common, mode, picture: this.gridFor(aspectRatioOf(prompt)) });
+		return (
+			this.banned(prompt) ??
+			this.createTask({ action, prompt, ...common, mode, picture: this.gridFor(aspectRatioOf(prompt)), refusal: promptRefusal(prompt) })
+		);
 	}
 
 	private submitShorten(body: Body, mode: SpeedMode | null): Reply {

@@ -140,6 +140,8 @@ export interface NewTask {
 	/** Created waiting for /mj/submit/modal. */
 	modal?: ModalKind;
 	videoCommand?: EmulatedTask['videoCommand'];
+	/** Midjourney refuses the prompt: the task is created (and charged), then fails with this reason. */
+	refusal?: string;
 }
 
 export type Admission = { code: 1 } | { code: 22; numberOfQueues: number } | { code: 23 };
@@ -247,7 +249,9 @@ export class TaskEngine {
 			notifyHook: spec.notifyHook,
 			history: [],
 			picture: spec.picture,
+			refusal: spec.refusal,
 			willFail:
+				spec.refusal !== undefined ||
 				failPrompts.some((p) => p !== '' && lowerPrompt.includes(p.toLowerCase())) ||
 				Math.random() < failureRate,
 			stuck: false,
@@ -335,7 +339,7 @@ export class TaskEngine {
 		if (task.willFail) {
 			task.status = 'FAILURE';
 			task.progress = '';
-			task.failReason = failReason;
+			task.failReason = task.refusal ?? failReason;
 			if (task.picture.kind === 'grid' || task.picture.kind === 'single' || task.picture.kind === 'video') task.imageUrl = '';
 		} else {
 			task.status = 'SUCCESS';

@@ -200,6 +200,8 @@ export interface EmulatedTask {
 	history: Array<{ at: number; status: TaskStatus; progress: string }>;
 	picture: Picture;
 	willFail: boolean;
+	/** Why Midjourney refused the prompt (promptRefusals.ts): the failReason. */
+	refusal?: string;
 	/** Reached stuckAtProgress: will never finish. */
 	stuck: boolean;
 	modal?: ModalKind;

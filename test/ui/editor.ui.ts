@@ -59,7 +59,7 @@ const BINARY_FIELDS = 'Input Binary Fields';
  */
 const EXPECTED: Record<string, Expected> = {
 	imagine: {
-		shown: ['Prompt', 'Image Source', 'Wait for Completion', 'Options'],
+		shown: ['Prompt', 'Prompt Parameters', 'References', 'Prompt Check', 'Image Source', 'Wait for Completion', 'Options'],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'Dimensions', 'Mask Source'],
 		switches: [
 			{ parameter: 'imageSource', option: 'None', shown: [], hidden: [IMAGE_URLS, BINARY_FIELDS] },
@@ -81,7 +81,7 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	blend: {
 		shown: ['Image Source', 'Dimensions', 'Wait for Completion', 'Options'],
-		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
+		hidden: ['Prompt', 'Prompt Check', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
 		switches: [
 			{ parameter: 'imageSource', option: 'URL or Data URI', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'Binary Property', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
@@ -101,8 +101,8 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	// The operations the restructure (resources Image / Video / Task) adds.
 	edit: {
-		shown: ['Image Source', 'Prompt', 'Mode', 'Wait for Completion', 'Options'],
-		hidden: ['Task ID', 'Button', 'Task IDs', IMAGE_URLS, BINARY_FIELDS],
+		shown: ['Image Source', 'Prompt', 'Prompt Parameters', 'Prompt Check', 'Mode', 'Wait for Completion', 'Options'],
+		hidden: ['Task ID', 'Button', 'Task IDs', 'References', IMAGE_URLS, BINARY_FIELDS],
 		switches: [
 			{ parameter: 'imageSource', option: 'URL or Data URI', shown: ['Image URL'], hidden: ['Input Binary Field'] },
 			{ parameter: 'imageSource', option: 'Binary Property', shown: ['Input Binary Field'], hidden: ['Image URL'] },
@@ -121,8 +121,8 @@ const EXPECTED: Record<string, Expected> = {
 		],
 	},
 	animate: {
-		shown: ['Source', 'Motion', 'Prompt', 'Wait for Completion', 'Options'],
-		hidden: ['Button', 'Task IDs', 'Dimensions'],
+		shown: ['Source', 'Motion', 'Prompt', 'Prompt Check', 'Wait for Completion', 'Options'],
+		hidden: ['Button', 'Task IDs', 'Dimensions', 'Prompt Parameters'],
 		switches: [
 			{ parameter: 'source', option: 'Upscaled Picture (Task ID)', shown: ['Task ID'], hidden: ['Image Source'] },
 			{ parameter: 'source', option: 'Image', shown: ['Image Source'], hidden: ['Task ID'] },

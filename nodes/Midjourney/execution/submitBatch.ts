@@ -79,10 +79,12 @@ export async function runSubmitBatch(
 		const { wait } = settings;
 		jobs.push({
 			itemIndex,
-			submit: async (deadline) =>
-				await sendRequest(request, async (endpoint, body) =>
+			submit: async (deadline) => {
+				const submitted = await sendRequest(request, async (endpoint, body) =>
 					await ledgered(endpoint, body, async () => await client.submit(endpoint, body, settings.submit.speed, deadline)),
-				),
+				);
+				return request.promptWarnings ? { ...submitted, promptWarnings: request.promptWarnings } : submitted;
+			},
 			// Callback mode submits only: the server's callbacks tell when the tasks end.
 			waitForCompletion: wait.waitForCompletion && wait.waitMode === 'poll',
 			timeoutMs: wait.timeoutMs,

@@ -98,6 +98,8 @@ export interface SubmittedTask {
 	/** tasks ahead of this one (code 22) */
 	queuePosition?: number;
 	properties?: IDataObject;
+	/** problems the prompt check found and sent anyway (Prompt Check: Warn), shown in the output */
+	promptWarnings?: string[];
 }
 
 /** The task as known right after submit, before any poll. */

@@ -34,6 +34,8 @@ export interface SubmitRequest {
 	 * remix) is answered at once: sent next, with the dialog task's id added.
 	 */
 	answerDialog?: { endpoint: string; body: IDataObject };
+	/** problems the prompt check found and sent anyway (Prompt Check: Warn), for the item's output */
+	promptWarnings?: string[];
 }
 
 interface OperationEntry {

@@ -15,9 +15,15 @@ import { buildTaskItems } from './taskItems';
  * every error carries the task id that was created.
  */
 
-/** What the submit answer adds to its task's items: the place in the server's queue (code 22). */
+/**
+ * What the submit adds to its task's items: the place in the server's queue
+ * (code 22), and the problems the prompt check let through (Prompt Check: Warn).
+ */
 function submitFacts(submitted: SubmittedTask): IDataObject {
-	return submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {};
+	return {
+		...(submitted.queuePosition !== undefined ? { queuePosition: submitted.queuePosition } : {}),
+		...(submitted.promptWarnings ? { promptWarnings: submitted.promptWarnings } : {}),
+	};
 }
 
 /** A finished, failed or timed-out task → the item's output or error (always with the task id). */

@@ -14,7 +14,7 @@ import * as ts from 'typescript';
 const ROOT = join(__dirname, '../../../nodes/Midjourney');
 
 /** The rooms from the ground up: a file may import its own room and the rooms before it, never one after. */
-const ROOMS = ['model', 'images', 'transport', 'parameters', 'waiting', 'output', 'operations', 'execution', 'trigger', '.'] as const;
+const ROOMS = ['model', 'images', 'transport', 'parameters', 'waiting', 'output', 'prompt', 'operations', 'execution', 'trigger', '.'] as const;
 
 /** n8n's request helpers: HTTP goes through transport/ alone (redirects, deadlines, redaction live there). */
 const HTTP_HELPERS = /\b(httpRequestWithAuthentication|requestWithAuthentication|httpRequest|requestOAuth2|requestOAuth1)\b|helpers\.request\b/;
@@ -46,8 +46,7 @@ function importsOf(path: string, source: string): Import[] {
 }
 
 function roomOf(path: string): string {
-	const first = path.split('/')[0];
-	return path.includes('/') ? first : '.';
+	return path.includes('/') ? path.split('/')[0] : '.';
 }
 
 /** `files`: path (relative to nodes/Midjourney, without .ts) → source. */

@@ -1,4 +1,5 @@
 import { MidjourneyError } from '../../model/errors';
+import { preparePrompt, promptFields, withPromptWarnings } from '../../prompt/preparePrompt';
 import { imageSourceFields, readImageUrlOrDataUri } from '../shared/imageSource';
 import { readRequiredText, readText } from '../../parameters/readers';
 import { commonSubmitFields } from '../../parameters/settings';
@@ -26,6 +27,7 @@ export const edit: SubmitOperation = {
 			placeholder: 'the same bottle on a marble table, soft morning light',
 			description: 'What the edited image should show',
 		},
+		...promptFields({ references: false }),
 		{
 			displayName: 'Mode',
 			name: 'editMode',
@@ -42,8 +44,8 @@ export const edit: SubmitOperation = {
 			description: 'How the image is changed',
 		},
 	],
-	async prepare({ ctx, itemIndex, settings, baseUrl }) {
-		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
+	async prepare({ ctx, itemIndex, client, settings, baseUrl }) {
+		const text = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
 		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
 		if (!endpoint) {
@@ -51,7 +53,9 @@ export const edit: SubmitOperation = {
 				description: 'Choose Edit or Retexture.',
 			});
 		}
+		const prepared = await preparePrompt({ ctx, itemIndex, client, text });
 		const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'image to edit');
-		return { endpoint, body: { image, prompt, ...commonSubmitFields(settings) } };
+		const body = { image, prompt: prepared.prompt, ...commonSubmitFields(settings) };
+		return withPromptWarnings({ endpoint, body }, prepared);
 	},
 };

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 
 import { toImageReference } from '../../images/inputChecks';
 import { MidjourneyError } from '../../model/errors';
+import { preparePrompt, promptCheckField, withPromptWarnings } from '../../prompt/preparePrompt';
 import { readImageUrlOrDataUri, imageSourceFields } from '../shared/imageSource';
 import { textValue } from '../../parameters/readers';
 import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../shared/motion';
@@ -42,6 +43,7 @@ const fields: INodeProperties[] = [
 	videoPromptField(
 		'Optional: what should happen in the video. From an image it is sent with the image; from an upscale the node presses Animate in remix mode and answers its dialog with this prompt.',
 	),
+	promptCheckField,
 	{
 		displayName: 'Video Options',
 		name: 'videoOptions',
@@ -144,16 +146,25 @@ async function prepare(input: OperationInput): Promise<SubmitRequest> {
 	const motion = readMotion(ctx, itemIndex);
 	const prompt = readVideoPrompt(ctx, itemIndex);
 	const options = ctx.getNodeParameter('videoOptions', itemIndex, {}) as IDataObject;
+	const checked = await preparePrompt({
+		ctx,
+		itemIndex,
+		client: input.client,
+		text: prompt,
+		parameters: false,
+		bodyFlags: [{ parameter: 'motion', field: 'Motion', flag: `--motion ${motion}` }],
+	});
 	if (ctx.getNodeParameter('source', itemIndex, 'upscale') === 'upscale') {
 		const taskId = readTaskId(ctx, itemIndex);
 		const parent = await readParentTask(input, taskId);
 		const customId = customIdOn(parent, taskId, motion === 'high' ? 'animateHigh' : 'animateLow');
-		return buttonPress(input, { taskId, customId, enableRemix: options.enableRemix === true || prompt !== '', modalPrompt: prompt });
+		const press = buttonPress(input, { taskId, customId, enableRemix: options.enableRemix === true || prompt !== '', modalPrompt: prompt });
+		return withPromptWarnings(press, checked);
 	}
 	const extras = readExtras(options, itemIndex);
 	const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'first frame');
 	const body: IDataObject = { image, motion, ...(prompt ? { prompt } : {}), ...extras, ...commonSubmitFields(settings) };
-	return { endpoint: animate.endpoint, body };
+	return withPromptWarnings({ endpoint: animate.endpoint, body }, checked);
 }
 
 export const animate: SubmitOperation = {
