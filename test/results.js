@@ -40,11 +40,13 @@ function logLayer(log, name) {
 jestLayer(path.join(folder, 'jest.json'), 'jest (Node 20, n8n-core 1.x)');
 // test/verify/scan.ts writes its two checks (tarball, source) in jest's JSON shape.
 jestLayer(path.join(folder, 'verify.json'), 'n8n verification scan (tarball, source)');
+// test/all.sh exports the 2.x it tested (the newest installable, test/e2e/newestN8n.ts).
+const n8nVersions = ['1.123.81', process.env.MJ_N8N2_VERSION];
 if (process.env.MJ_SKIP_E2E !== '1') {
-	for (const version of ['1.123.81', '2.40.7']) logLayer(path.join(folder, `e2e-${version}.log`), `end to end (real n8n ${version})`);
+	for (const version of n8nVersions) logLayer(path.join(folder, `e2e-${version}.log`), `end to end (real n8n ${version})`);
 }
 if (process.env.MJ_SKIP_UI !== '1') {
-	for (const version of ['1.123.81', '2.40.7']) logLayer(path.join(folder, `ui-${version}.log`), `editor UI in chromium (real n8n ${version})`);
+	for (const version of n8nVersions) logLayer(path.join(folder, `ui-${version}.log`), `editor UI in chromium (real n8n ${version})`);
 }
 if (process.env.MJ_SKIP_QUEUE !== '1') logLayer(path.join(folder, 'queue.log'), 'queue mode (Redis, Postgres, main, 2 workers; n8n 1.x and 2.x)');
 if (process.env.MJ_SKIP_N8N2 !== '1') jestLayer(path.join(folder, 'n8n2.json'), 'jest (Node 24, n8n-core 2.x)');

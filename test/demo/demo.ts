@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the main job, end to end. Starts the embedded emulator (no
  * key needed), runs the imagine → U2 → Upscale (Subtle) workflow
- * (test/workflows/imagine-u2-upscale.json) through n8n-core's WorkflowExecute,
+ * (test/workflows/imagine-u2-upscale.json, its prompt pinned to --v 7: V8.1 has no
+ * Upscale (Subtle)) through n8n-core's WorkflowExecute,
  * and prints each step. `--base-url URL --key KEY [--auth bearer|raw|mjApiSecret]`
  * runs the same workflow against a real server instead.
  */
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
 		});
 		close = emulator.close;
 		credentials = { apiKey: key, baseUrl: emulator.url, authStyle: 'bearer' };
-		console.log(`Emulator (a local CometAPI stand-in) on ${emulator.url}`);
+		// MJ_EMULATOR_VERSION=7 plays an account on V7; the workflow pins --v 7 for Upscale (Subtle) either way.
+		console.log(`Emulator (a local CometAPI stand-in) on ${emulator.url}, Midjourney ${emulator.options.defaultVersion} unless a prompt says --v`);
 	}
 	console.log(`Workflow: ${WORKFLOW}`);
 	const started = Date.now();

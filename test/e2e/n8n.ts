@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { PINNED_N8N2_VERSION, newestN8n2Version } from './newestN8n';
+
 export const ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-cometapi-midjourney';
 export const NODE_TYPE = `${PACKAGE_NAME}.midjourney`;
@@ -15,17 +17,16 @@ export const TOOL_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTool`;
 export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.midjourneyTrigger`;
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_N8N_VERSION = '1.123.81';
-/**
- * The newest n8n 2.x whose whole dependency tree the npm registry serves (2.41.3 needs
- * @n8n/agents@0.26.2, @n8n/ai-node-sdk@0.31.2, @n8n/ai-utilities@0.34.2, ... that it lacks).
- * Runs on Node 24. N8N_E2E_VERSION=2 picks it.
- */
-export const DEFAULT_N8N2_VERSION = '2.41.1';
+/** The pinned fallback of the 2.x line; the one tested is the newest that installs (newestN8n.ts). */
+export const DEFAULT_N8N2_VERSION = PINNED_N8N2_VERSION;
 
-/** N8N_E2E_VERSION as given, with the aliases `1` and `2` for the two tested lines. */
+/**
+ * N8N_E2E_VERSION as given, with the aliases `1` and `2` for the two tested lines:
+ * `2` is the newest 2.x the registry can install, found at test time (MJ_N8N2_VERSION pins it).
+ */
 export function resolveN8nVersion(requested = process.env.N8N_E2E_VERSION): string {
 	if (!requested || requested === '1') return DEFAULT_N8N_VERSION;
-	if (requested === '2') return DEFAULT_N8N2_VERSION;
+	if (requested === '2') return newestN8n2Version().version;
 	return requested;
 }
 /** A fixed key so that credentials imported as plain JSON can be decrypted by every n8n process. */
@@ -93,8 +94,10 @@ export function n8nEnv(userFolder: string, extra: Record<string, string> = {}): 
 		// Settle two deprecation notices that are irrelevant here.
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
 		N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
-		// Read by older/newer n8n versions only (1.123 offers tool variants of every usableAsTool node).
-		N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
+		// What a user sets for this (unverified) package: 2.x allows it by default, n8n 3.0 will not
+		// (n8n 2.41's breaking-changes rule unverified-packages-v3). No N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE:
+		// n8n 1.85.0 removed it, community nodes are always usable as tools since.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		// Binary data inline (base64) in the execution JSON, so the driver can check the image bytes.
 		N8N_DEFAULT_BINARY_DATA_MODE: 'default',
 		// `n8n execute --rawOutput` prints the run through the info logger.

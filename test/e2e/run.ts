@@ -10,8 +10,8 @@
  * API (skip with --no-start).
  *
  *   ts-node --transpile-only test/e2e/run.ts [--base-only] [--keep] [--no-start] [--only NAME]
- *   N8N_E2E_VERSION=2 ...  the tested n8n 2.x (2.41.1) on Node 24 (from the npm package node@24)
- *   N8N_E2E_VERSION=2.40.7 [N8N_E2E_NODE_BIN_DIR=.cache/node24/node_modules/.bin] ... another n8n
+ *   N8N_E2E_VERSION=2 ...  the newest installable n8n 2.x (newestN8n.ts; the pin 2.41.1 on any failure) on Node 24 (npm package node@24)
+ *   N8N_E2E_VERSION=2.41.1 [N8N_E2E_NODE_BIN_DIR=.cache/node24/node_modules/.bin] ... another n8n
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';

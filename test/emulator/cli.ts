@@ -5,6 +5,7 @@
 import { parseFaultSpec } from './faults';
 import { startEmulator } from './index';
 import type { AuthStyle, EmulatorOptions, FaultRule } from './types';
+import { checkedVersionNumber } from './versions';
 
 const USAGE = `Usage: npm run emulator -- [options]
   --port N               port (default 8787; 0 = any free port)
@@ -24,6 +25,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --ids MODE             result ids as numbers: never|always|alternate
   --image-urls           add imageUrls (the four pictures) to grid tasks
   --image-size N         grid size in px (default 128)
+  --default-version V    Midjourney version of prompts without --v/--niji: 8.1 (default,
+                         or MJ_EMULATOR_VERSION) or e.g. 7 for the V7 buttons
   --video-mb N           serve every mp4 padded to N MB (still playable; for memory benchmarks)
   --unknown-fetch MODE   newapi|java|csharp
   --no-list              answer 404 to list-by-condition
@@ -78,6 +81,7 @@ function parseArgs(argv: string[]): { options: Partial<EmulatorOptions>; quiet: 
 			case '--ids': options.idsAsNumbers = value() as EmulatorOptions['idsAsNumbers']; break;
 			case '--image-urls': options.imageUrls = true; break;
 			case '--image-size': options.imageSize = number(flag, value()); break;
+			case '--default-version': options.defaultVersion = checkedVersionNumber(value(), flag); break;
 			case '--video-mb': options.videoSizeBytes = Math.round(number(flag, value()) * 1024 * 1024); break;
 			case '--unknown-fetch': options.unknownFetch = value() as EmulatorOptions['unknownFetch']; break;
 			case '--no-list': options.supportListByCondition = false; break;
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
 	console.log(`CometAPI Midjourney emulator listening on ${emulator.url}`);
 	console.log(
 		`  auth: ${options.auth ? (options.auth.styles ?? ['bearer', 'raw', 'mjApiSecret']).join(', ') : 'none'}; ` +
-			`task ${o.taskDurationMs} ms; concurrency ${o.concurrency}, queue ${o.queueSize}; ` +
+			`Midjourney ${o.defaultVersion} unless the prompt says --v; task ${o.taskDurationMs} ms; concurrency ${o.concurrency}, queue ${o.queueSize}; ` +
 			`faults: ${o.faults.length ? o.faults.map((f) => `${f.target}:${f.kind}`).join(' ') : 'none'}`,
 	);
 	console.log('Try:');

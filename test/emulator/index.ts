@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorServer } from './server';
 import { TaskEngine } from './tasks';
 import type { Emulator, EmulatorOptions } from './types';
+import { defaultVersionFromEnv } from './versions';
 
 export * from './types';
 export { QUARTER_COLOURS, previewColour, type Rgba } from './images';
@@ -20,6 +21,7 @@ export {
 export { VIDEO_DURATION_SEC, VIDEO_FRAME_COUNT, VIDEO_SIZE, videoFixture } from './videos';
 export { parseFaultSpec } from './faults';
 export { taskJson, nextTaskId } from './tasks';
+export { DEFAULT_MJ_VERSION, taskVersion } from './versions';
 
 export const DEFAULT_OPTIONS: EmulatorOptions = {
 	port: 0,
@@ -37,6 +39,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
 	supportListByCondition: true,
 	unknownFetch: 'newapi',
 	imageSize: 128,
+	defaultVersion: defaultVersionFromEnv(),
 	faults: [],
 	maxBodyBytes: 30 * 1024 * 1024,
 };

@@ -19,6 +19,7 @@ import {
 import { INSTANCE_ID, nextTaskId, taskJson, type NewTask, type TaskEngine } from './tasks';
 import { promptRefusal } from './promptRefusals';
 import { VIDEO_SIZE, mediaSlice, paddedMp4, parseRange, videoFixture, type MediaBody } from './videos';
+import { renderingOf, taskVersion } from './versions';
 import type {
 	BotType,
 	EmulatedTask,
@@ -483,8 +484,11 @@ export class EmulatorServer {
 		return { ...reply, createdTaskId: task.id, task };
 	}
 
-	private gridFor(ratio?: [number, number]): Picture {
-		return { kind: 'grid', ...pictureSize(this.options().imageSize, ratio) };
+	/** A grid of the prompt's --ar (or `ratio`), twice the side with V8.1's --hd, half with --draft. */
+	private gridFor(ratio: [number, number] | undefined, prompt = '', botType: BotType = 'MID_JOURNEY'): Picture {
+		const { imageSize, defaultVersion } = this.options();
+		const { sizeFactor } = renderingOf(prompt, taskVersion(prompt, botType, defaultVersion));
+		return { kind: 'grid', ...pictureSize(imageSize * sizeFactor, ratio) };
 	}
 
 	private submitImagine(body: Body, mode: SpeedMode | null): Reply {
@@ -508,7 +512,7 @@ export class EmulatorServer {
 				prompt,
 				...common,
 				mode,
-				picture: this.gridFor(aspectRatioOf(prompt)),
+				picture: this.gridFor(aspectRatioOf(prompt), prompt, common.botType),
 				refusal: promptRefusal(prompt),
 			})
 		);
@@ -538,10 +542,10 @@ export class EmulatorServer {
 			prompt = '';
 		} else if (effect.modal === 'picReader') {
 			prompt = parent.describePrompts?.[(effect.index ?? 1) - 1] ?? '';
-			picture = this.gridFor(aspectRatioOf(prompt));
+			picture = this.gridFor(aspectRatioOf(prompt), prompt, parent.botType);
 		} else if (effect.modal === 'promptAnalyzer') {
 			prompt = parent.shortenPrompts?.[(effect.index ?? 1) - 1] ?? '';
-			picture = this.gridFor(aspectRatioOf(prompt));
+			picture = this.gridFor(aspectRatioOf(prompt), prompt, parent.botType);
 			properties.remix_modal = 'MJ::ImagineModal::new_prompt';
 		} else if (effect.result === 'videoUpscale') {
 			// One video of the batch, served as the same fixture.
@@ -567,7 +571,10 @@ export class EmulatorServer {
 					? { width: parent.picture.width, height: parent.picture.height }
 					: pictureSize(this.options().imageSize);
 			const colour = effect.index ? effect.index - 1 : parent.picture.kind === 'single' ? parent.picture.colour : 0;
-			picture = effect.result === 'single' ? { kind: 'single', ...size, colour } : { kind: 'grid', ...size };
+			picture =
+				effect.result === 'single'
+					? { kind: 'single', ...size, colour, ...(effect.upscale2x ? { upscale2x: true } : {}) }
+					: { kind: 'grid', ...size };
 		}
 		const remix = body.enableRemix === true && effect.remixable ? (action === 'VIDEO' ? 'animate' : 'remix') : undefined;
 		if (remix === 'animate') properties.remix_modal = 'MJ::AnimateModal::prompt';
@@ -755,7 +762,14 @@ export class EmulatorServer {
 		if (!isImageSource(body.image)) return envelope(4, 'image must be an http(s) URL or a data URI');
 		return (
 			this.banned(prompt) ??
-			this.createTask({ action, prompt, ...common, mode, picture: this.gridFor(aspectRatioOf(prompt)), refusal: promptRefusal(prompt) })
+			this.createTask({
+				action,
+				prompt,
+				...common,
+				mode,
+				picture: this.gridFor(aspectRatioOf(prompt), prompt, common.botType),
+				refusal: promptRefusal(prompt),
+			})
 		);
 	}
 

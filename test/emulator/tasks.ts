@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { buttonsFor } from './buttons';
 import { extensionOf, pngSize } from './images';
 import { VIDEO_DURATION_SEC, VIDEO_FRAME_COUNT } from './videos';
+import { renderingOf, taskVersion } from './versions';
 import type {
 	BotType,
 	EmulatedTask,
@@ -304,7 +305,7 @@ export class TaskEngine {
 	}
 
 	private start(task: EmulatedTask): void {
-		const { taskDurationMs, progressSteps, stuckAtProgress } = this.options();
+		const { taskDurationMs: baseDurationMs, progressSteps, stuckAtProgress } = this.options();
 		this.running.add(task);
 		task.status = 'SUBMITTED';
 		task.progress = '0%';
@@ -313,6 +314,9 @@ export class TaskEngine {
 		task.properties.messageContent = `**${task.prompt}** - <@1343445981269594182> (${modeWord})`;
 		this.record(task);
 
+		// A V7+ --draft grid renders in a quarter of the time.
+		const version = taskVersion(task.prompt, task.botType, this.options().defaultVersion);
+		const taskDurationMs = baseDurationMs * (task.picture.kind === 'grid' ? renderingOf(task.prompt, version).durationFactor : 1);
 		const steps = stuckAtProgress
 			? [...progressSteps.filter((s) => percent(s) < percent(stuckAtProgress)), stuckAtProgress]
 			: progressSteps;
@@ -358,7 +362,8 @@ export class TaskEngine {
 				}
 			} else if (picture.kind === 'single') {
 				task.imageUrl = this.imageUrl(task, 'final');
-				task.buttons = buttonsFor('single', task.hash);
+				const version = taskVersion(task.prompt, task.botType, this.options().defaultVersion);
+				task.buttons = buttonsFor('single', task.hash, { version, upscale2x: picture.upscale2x });
 			} else if (picture.kind === 'video') {
 				const urls = picture.videos.map((_, i) => ({ url: this.videoUrl(task, i, 'mp4'), thumbnail: this.videoUrl(task, i, 'png') }));
 				task.videoUrl = urls[0].url;
@@ -368,7 +373,7 @@ export class TaskEngine {
 				task.videoDuration = VIDEO_DURATION_SEC;
 				task.frameCount = VIDEO_FRAME_COUNT;
 				task.contentType = 'video/mp4';
-				task.buttons = buttonsFor(picture.upscaled ? 'videoUpscale' : 'video', task.hash, picture.videos.length);
+				task.buttons = buttonsFor(picture.upscaled ? 'videoUpscale' : 'video', task.hash, { count: picture.videos.length });
 				// trueai mirrors videoUrls into imageUrls when it fills those in.
 				if (imageUrls) task.imageUrls = urls.map((u) => ({ ...u }));
 			} else if (picture.kind === 'shorten') {

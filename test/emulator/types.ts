@@ -87,6 +87,11 @@ export interface EmulatorOptions {
 	unknownFetch: 'newapi' | 'java' | 'csharp';
 	/** Longer side of a grid in px (a square grid has four imageSize/2 quarters). */
 	imageSize: number;
+	/**
+	 * The Midjourney version of a prompt without --v / --version / --niji (the account's
+	 * default): '8.1' as Midjourney and the reference server since 2026, '7' for the V7 buttons.
+	 */
+	defaultVersion: string;
 	imageFilter?: ImageFilter;
 	faults: FaultRule[];
 	/** Request bodies above this get HTTP 413. */
@@ -150,7 +155,7 @@ export interface RequestLogEntry {
 /** What /images serves for a task. */
 export type Picture =
 	| { kind: 'grid'; width: number; height: number }
-	| { kind: 'single'; width: number; height: number; colour: number }
+	| { kind: 'single'; width: number; height: number; colour: number; upscale2x?: boolean }
 	| { kind: 'upload'; body: Buffer; contentType: string }
 	| { kind: 'link'; url: string }
 	/**

@@ -4,12 +4,12 @@
  * the six scenarios against it. Ends with "N passed, N failed", which test/results.js adds up.
  *
  *   ts-node --transpile-only test/queue/run.ts [--version 1.123.81] [--only 2.] [--verbose]
- *   (default: n8n 1.123.81 on Node 20 and 2.40.7 on Node 24, the versions of the e2e layer)
+ *   (default: n8n 1.123.81 on Node 20 and the newest installable 2.x on Node 24, the versions of the e2e layer)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ensureN8n, ROOT } from '../e2e/n8n';
+import { DEFAULT_N8N_VERSION, ensureN8n, resolveN8nVersion, ROOT } from '../e2e/n8n';
 import { startCluster, type Cluster } from './cluster';
 import { startPostgres, type Postgres } from './postgres';
 import { stopAll } from './processes';
@@ -28,7 +28,8 @@ import {
 } from './scenarios/workerLoss';
 import { runLayer } from '../layerMain';
 
-export const QUEUE_VERSIONS = ['1.123.81', '2.40.7'];
+/** 1.123.81 and the newest installable 2.x (looked up when the layer runs, not on import). */
+export const queueVersions = (): string[] => [DEFAULT_N8N_VERSION, resolveN8nVersion('2')];
 
 /**
  * Settings of every n8n process in the layer: a stalled job is noticed within seconds instead
@@ -67,7 +68,7 @@ function parseArgs(argv: string[]) {
 		if (argv[i] === '--version') versions.push(argv[++i]);
 		if (argv[i] === '--only') only.push(argv[++i]);
 	}
-	return { versions: versions.length ? versions : QUEUE_VERSIONS, only, verbose: argv.includes('--verbose') };
+	return { versions: versions.length ? versions : queueVersions(), only, verbose: argv.includes('--verbose') };
 }
 
 interface Tally {

@@ -4,7 +4,7 @@
  * the emulator and the example workflows in place (like `npm start`). Ctrl+C stops everything.
  *
  * Env: N8N_PORT (5678), EMULATOR_PORT (5681), CMS_PORT (5680, the URL the examples use),
- *      EMULATOR_TASK_MS (4000), N8N_E2E_VERSION (1.123.81; 2.40.7 runs on Node 24),
+ *      EMULATOR_TASK_MS (4000), N8N_E2E_VERSION (1.123.81; `2` or a 2.x runs on Node 24),
  *      QUEUE_WORKERS (2), QUEUE_WORKER_CONCURRENCY (10, n8n's default).
  */
 import { EXAMPLE_CMS_URL, ensureN8n, resolveN8nVersion } from '../e2e/n8n';

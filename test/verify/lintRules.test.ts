@@ -1,6 +1,7 @@
 /**
  * `npm run lint` must give n8n's verification verdict: the same rules as the scanner
- * (@n8n/scan-community-package's buildScanConfig) on every kind of file it lints, and inline
+ * (@n8n/scan-community-package's buildScanConfig) on every kind of file it lints, plus only the
+ * newer plugin's rules in eslint.config.mjs's ADDED_RULES (stricter, never looser), and inline
  * configuration ignored as the scanner ignores it.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,18 +13,33 @@ type RuleSet = { rules: Record<string, unknown[]>; parser: string | null } | nul
 
 describe('npm run lint and the n8n verification scanner', () => {
 	let ruleSets: Record<string, { lint: RuleSet; scanner: RuleSet }>;
+	let addedRules: string[];
+	let unsafeCastFindings: string[];
 
 	beforeAll(() => {
 		const output = execFileSync(process.execPath, [path.join(__dirname, 'ruleSets.mjs')], { cwd: ROOT, encoding: 'utf8' });
-		ruleSets = JSON.parse(output);
+		({ files: ruleSets, addedRules, unsafeCastFindings } = JSON.parse(output));
 	});
 
-	it('apply the same rules, with the same options and parser, to every kind of file', () => {
+	it('apply the same rules, with the same options and parser, to every kind of file, plus the added ones on TypeScript', () => {
 		expect(Object.keys(ruleSets).length).toBeGreaterThan(0);
 		for (const [file, { lint, scanner }] of Object.entries(ruleSets)) {
 			expect(scanner).not.toBeNull();
-			expect({ file, ...lint }).toEqual({ file, ...scanner });
+			const rules = { ...lint?.rules };
+			for (const rule of addedRules) {
+				if (file.endsWith('.ts')) expect(rules[rule]).toEqual([2]);
+				delete rules[rule];
+			}
+			expect({ file, ...lint, rules }).toEqual({ file, ...scanner });
 		}
+	});
+
+	it('adds no-unsafe-connection-type-cast (plugin 0.32.0, newer than the scanner\'s), and it catches an `as never` on outputs', () => {
+		expect(addedRules).toEqual(['@n8n/community-nodes-0.32/no-unsafe-connection-type-cast']);
+		expect(Object.keys(ruleSets['nodes/Example/Example.node.ts']?.scanner?.rules ?? {})).not.toContain(
+			'@n8n/community-nodes/no-unsafe-connection-type-cast',
+		);
+		expect(unsafeCastFindings).toContain('@n8n/community-nodes-0.32/no-unsafe-connection-type-cast');
 	});
 
 	it('checks node, credential and package.json rules at all', () => {

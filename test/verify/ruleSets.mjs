@@ -55,4 +55,20 @@ for (const file of SAMPLES) {
 		scanner: describe(await scanner.calculateConfigForFile(absolute)),
 	};
 }
-process.stdout.write(JSON.stringify(result));
+// A node whose outputs are cast `as never`: what the added rule (ADDED_RULES) is there to catch.
+const UNSAFE_CAST_NODE = `import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+export class Example implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Example', name: 'example', icon: 'file:example.svg', group: ['transform'], version: 1,
+		subtitle: 'x', description: 'x', defaults: { name: 'Example' }, usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main] as never,
+		properties: [],
+	};
+}
+`;
+const [unsafeCast] = await lint.lintText(UNSAFE_CAST_NODE, { filePath: path.join(root, 'nodes/Example/Example.node.ts') });
+const { ADDED_RULES } = await import(path.join(root, 'eslint.config.mjs'));
+process.stdout.write(
+	JSON.stringify({ files: result, addedRules: Object.keys(ADDED_RULES), unsafeCastFindings: unsafeCast.messages.map((m) => m.ruleId) }),
+);

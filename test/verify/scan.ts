@@ -4,7 +4,8 @@
  *      .ts and .json in it (analyzePackage's default patterns: stricter than the scanner's own
  *      tarball pass, which takes .js and package.json only);
  *   2. source: package.json, nodes/ and credentials/ of this work tree (the scanner's
- *      SOURCE_FILE_PATTERNS, as it lints the source a package's provenance names).
+ *      SOURCE_FILE_PATTERNS, as it lints the source a package's provenance names);
+ *   3. contents: the same tarball holds what n8n loads and nothing else (tarballContents.ts).
  * Prints every finding; a check fails on any error or warning, or when it finds nothing to lint.
  * Ends with "N passed, N failed"; `--json FILE` also writes the counts as jest's JSON does, for
  * test/results.js.
@@ -20,6 +21,7 @@ import {
 	scanFolder,
 	type ScanResult,
 } from './scanner';
+import { missingPackageFiles, unexpectedPackageFiles } from './tarballContents';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -38,7 +40,7 @@ function run(command: string, args: string[], cwd: string): string {
 }
 
 /** `npm pack` of the work tree (no scripts, no registry) into `folder`, unpacked into folder/package. */
-function packAndUnpack(folder: string): { tarball: string; unpacked: string } {
+function packAndUnpack(folder: string): { tarball: string; unpacked: string; files: string[] } {
 	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
 	const [packed] = JSON.parse(
 		run('npm', ['pack', ROOT, '--json', '--ignore-scripts', '--offline', '--pack-destination', folder], folder),
@@ -47,7 +49,7 @@ function packAndUnpack(folder: string): { tarball: string; unpacked: string } {
 	const unpacked = path.join(folder, 'package');
 	fs.mkdirSync(unpacked);
 	run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'], folder);
-	return { tarball, unpacked };
+	return { tarball, unpacked, files: packed.files.map((file) => file.path) };
 }
 
 function report(name: string, result: ScanResult): Check {
@@ -77,6 +79,19 @@ async function check(name: string, scan: () => Promise<ScanResult>): Promise<Che
 	}
 }
 
+/** The tarball's file list against what n8n loads. */
+function contentsCheck(files: string[]): Check {
+	const name = 'tarball contents (dist, icons, README, LICENSE, package.json only)';
+	const { n8n } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+	const problems = [
+		...unexpectedPackageFiles(files).map((file) => `not for n8n: ${file}`),
+		...(files.length ? missingPackageFiles(files, [...n8n.nodes, ...n8n.credentials]).map((file) => `missing: ${file}`) : ['the tarball was not packed']),
+	];
+	console.log(`\n${problems.length ? 'FAIL' : 'PASS'} ${name}: ${files.length} files`);
+	for (const problem of problems) console.log(`  ${problem}`);
+	return { name, passed: problems.length === 0, problems };
+}
+
 function writeJson(file: string, checks: Check[]): void {
 	const passed = checks.filter((one) => one.passed).length;
 	const result = {
@@ -104,12 +119,15 @@ async function main(): Promise<void> {
 	const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'mj-verify-'));
 	const checks: Check[] = [];
 	try {
+		let packedFiles: string[] = [];
 		checks.push(
 			await check('tarball (npm pack of the build)', async () => {
-				const { unpacked } = packAndUnpack(temporary);
+				const { unpacked, files } = packAndUnpack(temporary);
+				packedFiles = files;
 				return await scanFolder(unpacked, ANALYZER_DEFAULT_PATTERNS);
 			}),
 		);
+		checks.push(contentsCheck(packedFiles));
 		checks.push(
 			await check('source (package.json, nodes/, credentials/)', async () => await scanFolder(ROOT, scanner.SOURCE_FILE_PATTERNS)),
 		);

@@ -23,61 +23,80 @@ function loadFixture(file: string): IDataObject {
 	return workflow as unknown as IDataObject;
 }
 
-describe('imagine-u2-upscale.json (the demo)', () => {
-	it('runs imagine → U2 → Upscale (Subtle) through labels alone', async () => {
-		const result = await runWorkflow(loadFixture('imagine-u2-upscale.json'), { credentials: emu.credentials() });
-		expect(result.error).toBeUndefined();
-		const imagine = result.output('Imagine')[0].json;
-		const u2 = result.output('Upscale U2')[0].json;
-		const subtle = result.output('Upscale (Subtle)')[0].json;
-		const tasks = emu.emulator.tasks;
-		expect(tasks.get(String(u2.taskId))!.customId).toBe(imagine.U2);
-		expect(tasks.get(String(subtle.taskId))!.customId).toBe(u2.upscaleSubtle);
-		expect(subtle).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
-		expect(emu.emulator.createdTaskIds()).toEqual([imagine.taskId, u2.taskId, subtle.taskId]);
+// Midjourney's default is V8.1 (no Upscale, Zoom or Pan after an upscale); these run on both.
+describe.each(['8.1', '7'])('on an account whose default Midjourney version is %s', (defaultVersion) => {
+	beforeEach(() => emu.emulator.setOptions({ defaultVersion }));
+
+	describe('imagine-u2-upscale.json (the demo)', () => {
+		it('runs imagine → U2 → Upscale (Subtle) through labels alone', async () => {
+			const result = await runWorkflow(loadFixture('imagine-u2-upscale.json'), { credentials: emu.credentials() });
+			expect(result.error).toBeUndefined();
+			const imagine = result.output('Imagine')[0].json;
+			const u2 = result.output('Upscale U2')[0].json;
+			const subtle = result.output('Upscale (Subtle)')[0].json;
+			const tasks = emu.emulator.tasks;
+			expect(tasks.get(String(u2.taskId))!.customId).toBe(imagine.U2);
+			expect(tasks.get(String(subtle.taskId))!.customId).toBe(u2.upscaleSubtle);
+			expect(subtle).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
+			expect(emu.emulator.createdTaskIds()).toEqual([imagine.taskId, u2.taskId, subtle.taskId]);
+		});
+	});
+
+	describe('examples/batch-split-switch.json', () => {
+		it('imagines 10 prompts at once, splits the buttons and routes them by label', async () => {
+			const result = await runWorkflow(loadFixture('examples/batch-split-switch.json'), { credentials: emu.credentials() });
+			expect(result.error).toBeUndefined();
+			const imagined = result.output('Imagine all (concurrent)');
+			expect(imagined).toHaveLength(10);
+			expect(new Set(imagined.map((item) => item.json.taskId)).size).toBe(10);
+			const upscales = result.output('Route by button type', 0);
+			const variations = result.output('Route by button type', 1);
+			const other = result.output('Route by button type', 2);
+			expect(upscales).toHaveLength(40);
+			expect(variations).toHaveLength(40);
+			expect(other.map((item) => item.json.label)).toEqual(Array(10).fill('🔄'));
+			// Every routed button still knows its task, so the next Midjourney node can press it.
+			for (const item of upscales) {
+				const task = emu.emulator.tasks.get(String(item.json.taskId))!;
+				expect(task.buttons.map((button) => button.customId)).toContain(item.json.customId);
+			}
+			// One polling loop for the batch: list-by-condition, not one fetch per task.
+			expect(emu.emulator.requests.filter((request) => request.kind === 'fetch')).toHaveLength(0);
+		});
+	});
+
+	describe('grid-pick-upscale-download.json', () => {
+		it('imagine → one item per picture → IF index 3 → Action on its U → the right picture as binary', async () => {
+			const result = await runWorkflow(loadFixture('grid-pick-upscale-download.json'), { credentials: emu.credentials() });
+			expect(result.error).toBeUndefined();
+			const pictures = result.output('Imagine (one item per picture)');
+			expect(pictures).toHaveLength(4);
+			expect(result.output('Picture 3?', 0).map((item) => item.json.index)).toEqual([3]);
+			expect(result.output('Picture 3?', 1).map((item) => item.json.index)).toEqual([1, 2, 4]);
+			const [upscaled] = result.output('Upscale it and download');
+			expect(upscaled.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
+			const task = emu.emulator.tasks.get(String(upscaled.json.taskId))!;
+			expect(task.customId).toBe(pictures[2].json.U);
+			const image = await decodePng(await binaryBuffer(upscaled.binary!.data));
+			const colour = Buffer.from(QUARTER_COLOURS[2]);
+			for (let offset = 0; offset < image.data.length; offset += 4) {
+				if (!image.data.subarray(offset, offset + 4).equals(colour)) throw new Error(`pixel ${offset / 4} is not picture 3's colour`);
+			}
+		});
 	});
 });
 
-describe('examples/batch-split-switch.json', () => {
-	it('imagines 10 prompts at once, splits the buttons and routes them by label', async () => {
-		const result = await runWorkflow(loadFixture('examples/batch-split-switch.json'), { credentials: emu.credentials() });
-		expect(result.error).toBeUndefined();
-		const imagined = result.output('Imagine all (concurrent)');
-		expect(imagined).toHaveLength(10);
-		expect(new Set(imagined.map((item) => item.json.taskId)).size).toBe(10);
-		const upscales = result.output('Route by button type', 0);
-		const variations = result.output('Route by button type', 1);
-		const other = result.output('Route by button type', 2);
-		expect(upscales).toHaveLength(40);
-		expect(variations).toHaveLength(40);
-		expect(other.map((item) => item.json.label)).toEqual(Array(10).fill('🔄'));
-		// Every routed button still knows its task, so the next Midjourney node can press it.
-		for (const item of upscales) {
-			const task = emu.emulator.tasks.get(String(item.json.taskId))!;
-			expect(task.buttons.map((button) => button.customId)).toContain(item.json.customId);
-		}
-		// One polling loop for the batch: list-by-condition, not one fetch per task.
-		expect(emu.emulator.requests.filter((request) => request.kind === 'fetch')).toHaveLength(0);
-	});
-});
-
-describe('grid-pick-upscale-download.json', () => {
-	it('imagine → one item per picture → IF index 3 → Action on its U → the right picture as binary', async () => {
-		const result = await runWorkflow(loadFixture('grid-pick-upscale-download.json'), { credentials: emu.credentials() });
-		expect(result.error).toBeUndefined();
-		const pictures = result.output('Imagine (one item per picture)');
-		expect(pictures).toHaveLength(4);
-		expect(result.output('Picture 3?', 0).map((item) => item.json.index)).toEqual([3]);
-		expect(result.output('Picture 3?', 1).map((item) => item.json.index)).toEqual([1, 2, 4]);
-		const [upscaled] = result.output('Upscale it and download');
-		expect(upscaled.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
-		const task = emu.emulator.tasks.get(String(upscaled.json.taskId))!;
-		expect(task.customId).toBe(pictures[2].json.U);
-		const image = await decodePng(await binaryBuffer(upscaled.binary!.data));
-		const colour = Buffer.from(QUARTER_COLOURS[2]);
-		for (let offset = 0; offset < image.data.length; offset += 4) {
-			if (!image.data.subarray(offset, offset + 4).equals(colour)) throw new Error(`pixel ${offset / 4} is not picture 3's colour`);
-		}
+describe('imagine-u2-upscale.json without its --v 7 pin', () => {
+	it('on V8.1 stops at Upscale (Subtle), saying the version offers none and what it does offer', async () => {
+		const workflow = loadFixture('imagine-u2-upscale.json') as { nodes: INode[] };
+		const imagine = workflow.nodes.find((node) => node.name === 'Imagine')!;
+		imagine.parameters.prompt = String(imagine.parameters.prompt).replace(' --v 7', '');
+		const result = await runWorkflow(workflow as unknown as IDataObject, { credentials: emu.credentials() });
+		expect(result.error?.message).toMatch(/^Button "Upscale \(Subtle\)" is not on task \d+$/);
+		expect((result.error as { description?: string }).description).toMatch(
+			/^This task's Midjourney version \(its prompt has no --v.*offers no Upscale \(Subtle\); these are offered: Vary \(Subtle\)/,
+		);
+		expect(emu.emulator.createdTaskIds()).toHaveLength(2);
 	});
 });
 

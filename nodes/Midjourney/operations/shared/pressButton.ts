@@ -4,6 +4,7 @@ import { buttonList, findButton, formatAvailableButtons } from '../../model/butt
 import { MidjourneyError } from '../../model/errors';
 import { isGridTask } from '../../output/outputMapper';
 import { normaliseTask, type MjTask } from '../../model/task';
+import { versionLacksButton } from '../../model/versions';
 import type { OperationInput, SubmitRequest } from '../types';
 import { commonSubmitFields } from '../../parameters/settings';
 
@@ -43,13 +44,16 @@ export function customIdOn(parent: MjTask, taskId: string, wanted: string): stri
 	}
 	// Users press Vary (Region), Zoom, Pan or Animate on a grid and get a cryptic refusal elsewhere.
 	const gridHint = isGridTask(parent)
-		? ' Upscale (Subtle/Creative), Vary (Subtle/Strong/Region), Zoom Out, Custom Zoom, the pan arrows and Animate are on an upscaled picture: press U1-U4 first, then this button on the task that returns.'
+		? ' Vary (Subtle/Strong/Region), Animate and, up to V7, Upscale (Subtle/Creative), Zoom Out, Custom Zoom and the pan arrows are on an upscaled picture: press U1-U4 first, then this button on the task that returns.'
 		: '';
+	const byVersion = isGridTask(parent) ? undefined : versionLacksButton(parent, wanted);
 	throw new MidjourneyError('input', `Button "${wanted}" is not on task ${taskId}`, {
 		taskId,
-		description: buttons.length
-			? `This task offers: ${formatAvailableButtons(buttons)}.${gridHint}`
-			: 'This task has no buttons (for example a finished upscale from an old model, or a video).',
+		description: byVersion
+			? `${byVersion.lacks}; these are offered: ${formatAvailableButtons(buttons)}. ${byVersion.remedy}`
+			: buttons.length
+				? `This task offers: ${formatAvailableButtons(buttons)}.${gridHint}`
+				: 'This task has no buttons (for example a finished upscale from an old model, or a video).',
 	});
 }
 

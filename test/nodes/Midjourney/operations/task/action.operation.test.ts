@@ -6,9 +6,12 @@ import { FAST, useEmulator } from '../../emulatorSetup';
 
 const emu = useEmulator();
 
-/** Runs Imagine (and optionally an upscale U1) and returns the finished parent task's id. */
-async function finishedTask(kind: 'grid' | 'upscale'): Promise<string> {
-	const nodes = [midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse', options: FAST })];
+/**
+ * Runs Imagine (and optionally an upscale U1) and returns the finished parent task's id.
+ * The prompt pins V7, whose upscale offers every button; V8.1 (the default) has fewer.
+ */
+async function finishedTask(kind: 'grid' | 'upscale', prompt = 'a lighthouse --v 7'): Promise<string> {
+	const nodes = [midjourneyNode('Imagine', { operation: 'imagine', prompt, options: FAST })];
 	if (kind === 'upscale') {
 		nodes.push(midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', options: FAST }));
 	}
@@ -54,13 +57,13 @@ describe('Action', () => {
 	});
 
 	it.each([
-		['Upscale (Subtle)', 'upsample_v6r1_2x_subtle', 'UPSCALE'],
-		['upscale (creative)', 'upsample_v6r1_2x_creative', 'UPSCALE'],
+		['Upscale (Subtle)', 'upsample_v7_2x_subtle', 'UPSCALE'],
+		['upscale (creative)', 'upsample_v7_2x_creative', 'UPSCALE'],
 		['Vary (Strong)', 'high_variation', 'VARIATION'],
 		['Zoom Out 2x', 'Outpaint::50', 'ZOOM'],
 		['⬅️', 'pan_left', 'PAN'],
 		['pan left', 'pan_left', 'PAN'],
-		['upscaleSubtle', 'upsample_v6r1_2x_subtle', 'UPSCALE'],
+		['upscaleSubtle', 'upsample_v7_2x_subtle', 'UPSCALE'],
 	])('presses %s on an upscale', async (label, customIdPart, action) => {
 		const parentId = await finishedTask('upscale');
 		const result = await press(parentId, label);
@@ -90,6 +93,31 @@ describe('Action', () => {
 		for (const label of ['U1', 'U4', 'V1', 'V4', '🔄']) expect(description).toContain(label);
 		expect(description).toMatch(/press U1-U4 first/);
 		expect(emu.emulator.createdTaskIds()).toHaveLength(before);
+	});
+
+	it.each([
+		['a lighthouse --v 8.1', 'Upscale (Subtle)', 'V8.1 tasks offer no Upscale (Subtle); these are offered: Vary (Subtle), Vary (Strong), Vary (Region)'],
+		['a lighthouse', 'zoomOut2x', "This task's Midjourney version (its prompt has no --v, so the account's default: V8.1 on Midjourney today) offers no Zoom Out 2x;"],
+		['a lighthouse --ar 3:2', 'pan left', 'offers no ⬅️;'],
+	])('on a V8.1 upscale (%s), %s says the version offers no such button, and what it does offer', async (prompt, wanted, words) => {
+		const parentId = await finishedTask('upscale', prompt);
+		const before = emu.emulator.createdTaskIds().length;
+		const result = await press(parentId, wanted);
+		expect(result.error?.message).toBe(`Button "${wanted}" is not on task ${parentId}`);
+		const description = String((result.error as { description?: string }).description);
+		expect(description).toContain(words);
+		expect(description).toContain('Animate (Low motion)');
+		expect(description).toMatch(/Only V[56].* offer it: add --v 7 to the Imagine prompt/);
+		expect(emu.emulator.createdTaskIds()).toHaveLength(before);
+	});
+
+	it('on a V7 upscale of an upscale, a missing Upscale (Subtle) is not blamed on the version', async () => {
+		const upscaleId = await finishedTask('upscale');
+		const subtle = await press(upscaleId, 'Upscale (Subtle)');
+		const result = await press(String(subtle.output('Press')[0].json.taskId), 'Upscale (Subtle)');
+		const description = String((result.error as { description?: string }).description);
+		expect(description).toMatch(/^This task offers: Vary \(Subtle\)/);
+		expect(description).not.toContain('tasks offer no');
 	});
 
 	it('says when the parent task does not exist (code 3 / not found)', async () => {
