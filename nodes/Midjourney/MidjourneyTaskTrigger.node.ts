@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -8,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { NO_HOOK_REGISTRATION } from './hookRegistration';
+import { readTriggerSettings } from './parameters/triggerSettings';
 import { testCometApiConnection } from './transport/connectionTest';
 import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
@@ -87,12 +87,7 @@ export class MidjourneyTaskTrigger implements INodeType {
 	webhookMethods = NO_HOOK_REGISTRATION;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		return await receiveFinishedTask(this, {
-			statuses: this.getNodeParameter('statuses', []) as string[],
-			state: typeof options.state === 'string' ? options.state.trim() : '',
-			downloadImage: options.downloadImage === true,
-			binaryPropertyName: typeof options.binaryPropertyName === 'string' && options.binaryPropertyName.trim() ? options.binaryPropertyName.trim() : 'data',
-		});
+		const { filters, output } = readTriggerSettings(this);
+		return await receiveFinishedTask(this, filters, output);
 	}
 }

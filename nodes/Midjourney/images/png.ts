@@ -1,8 +1,9 @@
-import { deflateZlib, inflateZlib, ZlibError } from './zlib';
+import { CompressionError, deflateZlib, inflateZlib } from './compression';
 
 /**
  * PNG decode, crop and encode, enough to cut a Midjourney grid into its four
- * pictures without a dependency. Decoding covers the whole PNG 1.2 format
+ * pictures without a dependency (zlib comes from the runtime's Compression
+ * Streams, see compression.ts). Decoding covers the whole PNG 1.2 format
  * (all colour types and bit depths, palettes with transparency, Adam7
  * interlacing); everything is converted to 8-bit RGBA.
  */
@@ -52,7 +53,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** Encodes 8-bit RGBA pixels as a non-interlaced PNG (filter 0 on every row). */
-export function encodePng(image: RgbaImage): Buffer {
+export async function encodePng(image: RgbaImage): Promise<Buffer> {
 	const { width, height, data } = image;
 	if (data.length !== width * height * 4) {
 		throw new PngError(`expected ${width * height * 4} bytes of RGBA, got ${data.length}`);
@@ -70,7 +71,7 @@ export function encodePng(image: RgbaImage): Buffer {
 	return Buffer.concat([
 		PNG_SIGNATURE,
 		chunk('IHDR', header),
-		chunk('IDAT', deflateZlib(raw)),
+		chunk('IDAT', await deflateZlib(raw)),
 		chunk('IEND', Buffer.alloc(0)),
 	]);
 }
@@ -254,7 +255,7 @@ function expandPixels(
 }
 
 /** Decodes any valid PNG into 8-bit RGBA; throws PngError on anything else. */
-export function decodePng(input: Uint8Array): RgbaImage {
+export async function decodePng(input: Uint8Array): Promise<RgbaImage> {
 	const data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 	const header = readHeader(data);
 	const palette: Palette = {};
@@ -300,7 +301,7 @@ export function decodePng(input: Uint8Array): RgbaImage {
 			})).filter((pass) => pass.width > 0 && pass.height > 0)
 		: [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
 	const rawSize = passes.reduce((sum, pass) => sum + (Math.ceil((pass.width * bitsPerPixel) / 8) + 1) * pass.height, 0);
-	const raw = inflateImageData(Buffer.concat(idat), rawSize);
+	const raw = await inflateImageData(Buffer.concat(idat), rawSize);
 	if (raw.length < rawSize) throw new PngError('the PNG image data is truncated');
 
 	const rgba = Buffer.alloc(width * height * 4);
@@ -313,15 +314,16 @@ export function decodePng(input: Uint8Array): RgbaImage {
 	return { width, height, data: rgba };
 }
 
-function inflateImageData(compressed: Uint8Array, size: number): Uint8Array {
+/** The image data, inflated to at most the size its header calls for (a bomb is refused there). */
+async function inflateImageData(compressed: Uint8Array, size: number): Promise<Uint8Array> {
 	let failure: unknown;
 	try {
-		return inflateZlib(compressed, size);
+		return await inflateZlib(compressed, size);
 	} catch (error) {
 		failure = error;
 	}
 	// Outside the catch block: n8n's lint wants errors thrown there to be node errors.
-	if (failure instanceof ZlibError) throw new PngError(`the PNG image data is damaged (${failure.message})`);
+	if (failure instanceof CompressionError) throw new PngError(`the PNG image data is damaged (${failure.message})`);
 	throw failure;
 }
 
@@ -342,18 +344,20 @@ export function cropImage(image: RgbaImage, left: number, top: number, width: nu
  * Cuts a 2x2 Midjourney grid into its four pictures, in button order:
  * 1 top left, 2 top right, 3 bottom left, 4 bottom right. Each is a PNG.
  */
-export function splitGrid(grid: Uint8Array): Buffer[] {
-	const image = decodePng(grid);
+export async function splitGrid(grid: Uint8Array): Promise<Buffer[]> {
+	const image = await decodePng(grid);
 	if (image.width < 2 || image.height < 2) throw new PngError('the grid is too small to cut');
 	const halfWidth = Math.floor(image.width / 2);
 	const halfHeight = Math.floor(image.height / 2);
 	// On odd sizes the middle column / row belongs to neither picture: drop it.
 	const right = image.width - halfWidth;
 	const bottom = image.height - halfHeight;
-	return [
-		[0, 0],
-		[right, 0],
-		[0, bottom],
-		[right, bottom],
-	].map(([left, top]) => encodePng(cropImage(image, left, top, halfWidth, halfHeight)));
+	return await Promise.all(
+		[
+			[0, 0],
+			[right, 0],
+			[0, bottom],
+			[right, bottom],
+		].map(async ([left, top]) => await encodePng(cropImage(image, left, top, halfWidth, halfHeight))),
+	);
 }

@@ -143,3 +143,6 @@ export function submittedTaskSnapshot(submitted: SubmittedTask): MjTask {
 export function isTaskIdToken(id: string): boolean {
 	return /^[A-Za-z0-9_-]{1,128}$/.test(id);
 }
+
+/** What finished tasks of an operation can hold, so the download options that apply show and default on. */
+export type TaskResult = 'images' | 'videos';

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import type { TaskResult } from './types';
+import type { TaskResult } from '../model/task';
 import { optionsCollection, simplifyField, waitForCompletionFields } from '../parameters/options.description';
 
 /**

@@ -12,7 +12,7 @@ import { parseProgress, type MjTask } from '../model/task';
  * - `imageUrl`, `imageUrls` (URL strings, when the server gives the 4 pictures), `parentTaskId`,
  * - `submitTime`, `startTime`, `finishTime` (epoch ms) and `submittedAt`, `startedAt`, `finishedAt` (ISO),
  * - one field per button, holding its customId: `U1`..`U4`, `reroll`, `V1`..`V4`,
- *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see buttons.ts),
+ *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see model/buttons.ts),
  * - `actions`: `[{ label, key, customId, needsModal }]`, `buttons` (raw),
  * - Describe: `prompts` (four clean strings) and `promptsText` (raw); Shorten: `prompts`
  *   (the five shortened prompts, clean) and `promptsText` (the raw answer, important tokens included),
@@ -64,7 +64,8 @@ export function isVideoTask(task: MjTask): boolean {
 	return task.action === 'VIDEO' || videoEntries(task).length > 0;
 }
 
-function pictureUrls(task: MjTask): string[] {
+/** The URLs of a grid's four pictures, when the server gives them (strings or `{ url }` objects). */
+export function pictureUrls(task: MjTask): string[] {
 	return (task.imageUrls ?? [])
 		.map((entry) => (typeof entry === 'string' ? entry : entry?.url))
 		.filter((url): url is string => typeof url === 'string' && url !== '');

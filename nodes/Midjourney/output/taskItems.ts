@@ -4,9 +4,9 @@ import { detectImageType } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { MP4_HEADER_BYTES, isMp4 } from './mp4';
-import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from './outputMapper';
+import { gridPictureItems, isGridTask, isVideoTask, mapTask, pictureUrls, videoEntries, videoItems } from './outputMapper';
 import type { MjTask } from '../model/task';
-import type { ItemSettings } from '../parameters/settings';
+import type { OutputSettings } from '../parameters/settings';
 import { downloadFile, downloadStream, peekStream, tookTooLong } from '../transport/download';
 import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
 
@@ -27,30 +27,22 @@ async function toBinary(
 	return await ctx.helpers.prepareBinaryData(data, `${fileBaseName}.${extension}`, mimeType);
 }
 
-function urlOf(entry: unknown): string | undefined {
-	if (typeof entry === 'string') return entry;
-	if (entry && typeof entry === 'object' && typeof (entry as { url?: unknown }).url === 'string') {
-		return (entry as { url: string }).url;
-	}
-	return undefined;
-}
-
 async function gridItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 ): Promise<INodeExecutionData[]> {
 	const pictures = gridPictureItems(task, settings.simplify);
 	const taskId = String(task.id);
-	const pictureUrls = (task.imageUrls ?? []).map(urlOf).filter((url): url is string => !!url);
+	const urls = pictureUrls(task);
 	const items: INodeExecutionData[] = pictures.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-	if (pictureUrls.length >= pictures.length) {
+	if (urls.length >= pictures.length) {
 		// The server cut the grid already: download only when asked.
 		if (settings.downloadImage) {
 			for (const [index, item] of items.entries()) {
-				const file = await downloadFile(ctx, pictureUrls[index], baseUrl, `picture ${index + 1} of task ${taskId}`);
+				const file = await downloadFile(ctx, urls[index], baseUrl, `picture ${index + 1} of task ${taskId}`);
 				item.binary = {
 					[settings.binaryPropertyName]: await toBinary(ctx, file.data, `midjourney-${taskId}-${index + 1}`, file.contentType),
 				};
@@ -63,7 +55,7 @@ async function gridItems(
 	}
 	// No per-picture URLs: cut the grid here, so each item carries its own picture.
 	const grid = await downloadFile(ctx, task.imageUrl, baseUrl, `the grid of task ${taskId}`);
-	const cut = await settle(async () => splitGrid(grid.data));
+	const cut = await settle(async () => await splitGrid(grid.data));
 	if (!cut.ok) {
 		const reason = cut.error instanceof PngError ? cut.error.message : String(cut.error);
 		throw new MidjourneyError('badResponse', `The grid image of task ${taskId} could not be cut: ${reason}`, {
@@ -128,7 +120,7 @@ async function videoTaskItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 	extra: IDataObject,
 ): Promise<INodeExecutionData[]> {
@@ -170,7 +162,7 @@ export async function buildTaskItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 	extra: IDataObject = {},
 ): Promise<INodeExecutionData[]> {

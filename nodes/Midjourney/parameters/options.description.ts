@@ -5,7 +5,7 @@ import type { INodeProperties } from 'n8n-workflow';
  * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, downloads,
  * output): each option shows only for the operations it applies to, the waiting ones only
  * while Wait for Completion is on.
- * Which operations show each one comes from the registry (../description.ts).
+ * Which operations show each one comes from the registry (operations/description.ts).
  */
 
 export interface SharedFieldTargets {

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
 import { readChoice } from '../parameters/readers';
-import type { SubmittedTask } from '../model/task';
 import type { MidjourneyClient } from '../transport/client';
 import { checkPrompt, readPrompt, type PromptProblem } from './checkPrompt';
 import { promptParametersField, readFieldFlags, type FieldFlag } from './promptFields';
@@ -120,7 +119,7 @@ export async function preparePrompt(input: PrepareInput): Promise<PreparedPrompt
 	return { prompt: compose(references), warnings };
 }
 
-/** The submitted task with the problems sent anyway, for the item's output. */
-export function withPromptWarnings(submitted: SubmittedTask, prepared: PreparedPrompt): SubmittedTask {
-	return prepared.warnings.length > 0 ? { ...submitted, promptWarnings: prepared.warnings } : submitted;
+/** The item's request with the problems sent anyway, for the item's output. */
+export function withPromptWarnings<T extends object>(request: T, prepared: PreparedPrompt): T & { promptWarnings?: string[] } {
+	return prepared.warnings.length > 0 ? { ...request, promptWarnings: prepared.warnings } : request;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
-import { binaryPropertyToDataUri } from '../operations/shared/imageSource';
+import { binaryPropertyToDataUri } from '../parameters/binaryImage';
 import { textValue } from '../parameters/readers';
 import type { MidjourneyClient } from '../transport/client';
 

@@ -1,12 +1,14 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { ItemSettings } from '../parameters/settings';
+import type { OutputSettings } from '../parameters/settings';
+import type { TriggerFilters } from '../parameters/triggerSettings';
 import { isFinalStatus, isTaskIdToken } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
 import { callbackTask, callbackTaskId } from '../execution/callback/body';
 import { collectOutput } from '../execution/collectOutput';
 import { buildTaskItems } from '../output/taskItems';
+import { answerCallback as answer } from '../transport/webhookAnswer';
 
 /**
  * The Midjourney Trigger's callback: a server POSTs a task to the trigger's
@@ -14,22 +16,6 @@ import { buildTaskItems } from '../output/taskItems';
  * itself is read from the API with the trigger's credential, so a forged call
  * cannot inject data, and an id the API does not know is answered 404.
  */
-
-export interface TriggerFilters {
-	/** final statuses that start the workflow */
-	statuses: string[];
-	/** only tasks submitted with this state; empty: any */
-	state: string;
-	downloadImage: boolean;
-	binaryPropertyName: string;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.writeHead(statusCode, { 'content-type': 'application/json' });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
-}
 
 /** Tasks that started an execution, by trigger: a repeated final callback starts none (one execution per task). */
 const started = new Map<string, number>();
@@ -49,7 +35,11 @@ function claimStart(key: string): boolean {
 	return true;
 }
 
-export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: TriggerFilters): Promise<IWebhookResponseData> {
+export async function receiveFinishedTask(
+	ctx: IWebhookFunctions,
+	filters: TriggerFilters,
+	outputSettings: OutputSettings,
+): Promise<IWebhookResponseData> {
 	const body = callbackTask(ctx);
 	const taskId = callbackTaskId(body);
 	if (taskId === '') return answer(ctx, 400, { message: 'The body has no task id' });
@@ -70,23 +60,7 @@ export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: Trigg
 		return answer(ctx, 200, { message: 'Received; this task already started an execution' });
 	}
 
-	const settings: ItemSettings = {
-		speed: 'default',
-		waitForCompletion: false,
-		waitMode: 'poll',
-		pollIntervalMs: 0,
-		timeoutMs: 0,
-		callbackWaitLimitMs: 0,
-		initialDelayMs: 0,
-		onTimeout: 'fail',
-		downloadImage: filters.downloadImage,
-		downloadVideo: false,
-		binaryPropertyName: filters.binaryPropertyName,
-		output: 'task',
-		// The trigger hands over the whole task: what it is for (the next nodes decide).
-		simplify: false,
-	};
-	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, settings, baseUrl));
+	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, outputSettings, baseUrl));
 	const results = built.ok ? [{ itemIndex: 0, items: built.value }] : [{ itemIndex: 0, error: built.error }];
 	// A download that fails still starts the workflow, with the error in the item: the task ended either way.
 	const output = collectOutput({ getNode: () => ctx.getNode(), continueOnFail: () => true }, results, redactor);

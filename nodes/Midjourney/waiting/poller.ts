@@ -90,10 +90,6 @@ export class TaskPoller {
 		});
 	}
 
-	get watching(): number {
-		return this.watchers.size;
-	}
-
 	private async run(): Promise<void> {
 		try {
 			while (this.watchers.size > 0) {

@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from './park';
 import { isFinalStatus, submittedTaskSnapshot, type MjTask } from '../../model/task';
@@ -7,7 +7,8 @@ import { openApiSession } from '../apiSession';
 import { callbackTask, callbackTaskId } from './body';
 import { collectOutput } from '../collectOutput';
 import type { ItemResult } from '../../output/itemResult';
-import { outcomeToResult } from '../submitBatch';
+import { outcomeToResult } from '../../output/outcome';
+import { answerCallback as answer } from '../../transport/webhookAnswer';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked
@@ -75,14 +76,6 @@ export function resumingTaskId(ids: string[], tasks: Map<string, MjTask>): strin
 		}
 	}
 	return chosen;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	// 503 invites a retry: the proxies do not retry, some gateways do.
-	response.writeHead(statusCode, { 'content-type': 'application/json', ...(statusCode === 503 ? { 'retry-after': '5' } : {}) });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
 }
 
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -45,7 +45,7 @@ export const edit: SubmitOperation = {
 			description: 'How the image is changed',
 		},
 	],
-	async prepare({ ctx, itemIndex, client, submit, settings, baseUrl }) {
+	async prepare({ ctx, itemIndex, client, settings, baseUrl }) {
 		const text = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
 		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
@@ -57,6 +57,6 @@ export const edit: SubmitOperation = {
 		const prepared = await preparePrompt({ ctx, itemIndex, client, text });
 		const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'image to edit');
 		const body = { image, prompt: prepared.prompt, ...commonSubmitFields(settings) };
-		return async (deadline) => withPromptWarnings(await submit(endpoint, body, deadline), prepared);
+		return withPromptWarnings({ endpoint, body }, prepared);
 	},
 };

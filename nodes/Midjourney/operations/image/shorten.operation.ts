@@ -22,9 +22,8 @@ export const shorten: SubmitOperation = {
 			description: 'The prompt to shorten; --parameters are kept',
 		},
 	],
-	async prepare({ ctx, itemIndex, submit, settings }) {
+	async prepare({ ctx, itemIndex, settings }) {
 		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter the prompt to shorten, or map a field that holds one.' });
-		const body = { prompt, ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(shorten.endpoint, body, deadline);
+		return { endpoint: shorten.endpoint, body: { prompt, ...commonSubmitFields(settings) } };
 	},
 };

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseDataUri } from '../../images/format';
 import {
-	checkImageSize,
 	checkTotalSize,
 	imageBytesToDataUri,
 	splitImageList,
@@ -10,13 +9,14 @@ import {
 	toImageReference,
 	type ImageReference,
 } from '../../images/inputChecks';
-import { MidjourneyError, settle } from '../../model/errors';
+import { MidjourneyError } from '../../model/errors';
+import { binaryPropertyToDataUri } from '../../parameters/binaryImage';
 import { downloadFile } from '../../transport/download';
 import { readChoice, readText, readTextList } from '../../parameters/readers';
 
 /**
- * Image inputs with n8n context: reads the item's binary properties through
- * n8n's helpers (so filesystem and S3 binary modes work), downloads URLs, and
+ * Image inputs with n8n context: reads the item's binary properties (through
+ * parameters/binaryImage.ts), downloads URLs, and
  * returns checked data URIs.
  */
 
@@ -102,33 +102,6 @@ export function imageSourceFields(options: { optional: boolean; multiple: boolea
 
 function itemLabel(itemIndex: number, what: string): string {
 	return `${what} of item ${itemIndex}`;
-}
-
-/** Reads one binary property of the item as a checked data URI. */
-export async function binaryPropertyToDataUri(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	what: string,
-): Promise<string> {
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	if (!binary[property]) {
-		const present = Object.keys(binary);
-		throw new MidjourneyError('input', `Item ${itemIndex} has no binary property "${property}" for the ${what}`, {
-			description: present.length
-				? `Its binary properties are: ${present.join(', ')}. Set the field name to one of them.`
-				: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
-		});
-	}
-	const label = `Binary property "${property}" of item ${itemIndex}`;
-	const stored = binary[property].id;
-	if (stored) {
-		// Kept outside the item (filesystem or S3 mode): refuse an oversized file before reading it.
-		const metadata = await settle(async () => await ctx.helpers.getBinaryMetadata(stored));
-		if (metadata.ok) checkImageSize(metadata.value.fileSize, label);
-	}
-	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	return imageBytesToDataUri(data, label);
 }
 
 /** A reference → a data URI (downloading URLs). */

@@ -1,12 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { buttonList, findButton, formatAvailableButtons } from '../../model/buttons';
-import { MidjourneyError, attachTaskId, settle } from '../../model/errors';
+import { MidjourneyError } from '../../model/errors';
 import { isGridTask } from '../../output/outputMapper';
-import { SUBMIT_CODE } from '../../model/submitCodes';
-import { normaliseTask, type MjTask, type SubmittedTask } from '../../model/task';
+import { normaliseTask, type MjTask } from '../../model/task';
 import { versionLacksButton } from '../../model/versions';
-import type { OperationInput, SubmitTask } from '../types';
+import type { OperationInput, SubmitRequest } from '../types';
 import { commonSubmitFields } from '../../parameters/settings';
 
 /**
@@ -75,11 +74,11 @@ export interface ButtonPress {
 }
 
 /**
- * The submit of a button press. When the button opens a dialog (code 21) and
- * a modal prompt is given, the dialog is submitted at once and the task that
- * then runs is the result; without one, the MODAL task is.
+ * The request of a button press. When a modal prompt is given and the button
+ * opens a dialog (code 21), the batch answers the dialog at once and the task
+ * that then runs is the result; without one, the MODAL task is.
  */
-export function buttonPress({ submit, settings }: OperationInput, press: ButtonPress): SubmitTask {
+export function buttonPress({ settings }: Pick<OperationInput, 'settings'>, press: ButtonPress): SubmitRequest {
 	const { state, notifyHook } = commonSubmitFields(settings);
 	const body: IDataObject = {
 		taskId: press.taskId,
@@ -89,19 +88,7 @@ export function buttonPress({ submit, settings }: OperationInput, press: ButtonP
 		...(notifyHook !== undefined ? { notifyHook } : {}),
 	};
 	const modalPrompt = press.modalPrompt ?? '';
-	return async (deadline): Promise<SubmittedTask> => {
-		const submitted = await submit(ACTION_ENDPOINT, body, deadline);
-		if (submitted.code !== SUBMIT_CODE.modal || modalPrompt === '') return submitted;
-		const answered = await settle(
-			async () =>
-				await submit(
-					MODAL_ENDPOINT,
-					{ taskId: submitted.taskId, prompt: modalPrompt, ...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}) },
-					deadline,
-				),
-		);
-		// The MODAL task exists: its id must reach the user with any error.
-		if (!answered.ok) throw attachTaskId(answered.error, submitted.taskId, 'MODAL');
-		return { ...answered.value, taskId: answered.value.taskId || submitted.taskId };
-	};
+	if (modalPrompt === '') return { endpoint: ACTION_ENDPOINT, body };
+	const answer = { prompt: modalPrompt, ...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}) };
+	return { endpoint: ACTION_ENDPOINT, body, answerDialog: { endpoint: MODAL_ENDPOINT, body: answer } };
 }

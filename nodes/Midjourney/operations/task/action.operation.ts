@@ -5,7 +5,7 @@ import { readMask } from '../shared/imageSource';
 import { readText, textValue } from '../../parameters/readers';
 import { buttonPress, resolveCustomId } from '../shared/pressButton';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 const fields: INodeProperties[] = [
 	taskIdField('The ID of the finished task whose button to press (the parent task)'),
@@ -89,7 +89,7 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-async function prepare(input: OperationInput): Promise<SubmitTask> {
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
 	const { ctx, itemIndex, baseUrl } = input;
 	const taskId = readTaskId(ctx, itemIndex);
 	const wanted = readText(ctx, 'button', itemIndex, { label: 'Button' });

@@ -4,7 +4,7 @@ import { readMask } from '../shared/imageSource';
 import { readChoice, readText } from '../../parameters/readers';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 const MASK_SOURCES = ['none', 'url', 'binary'] as const;
 
@@ -50,7 +50,7 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationInput): Promise<SubmitTask> {
+async function prepare({ ctx, itemIndex, settings, baseUrl }: OperationInput): Promise<SubmitRequest> {
 	const taskId = readTaskId(ctx, itemIndex);
 	const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
 	const maskSource = readChoice(ctx, 'maskSource', itemIndex, { label: 'Mask Source', choices: MASK_SOURCES, fallback: 'none' });
@@ -69,7 +69,7 @@ async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationI
 		...(state !== undefined ? { state } : {}),
 		...(notifyHook !== undefined ? { notifyHook } : {}),
 	};
-	return async (deadline) => await submit(modal.endpoint, body, deadline);
+	return { endpoint: modal.endpoint, body };
 }
 
 export const modal: SubmitOperation = {

@@ -9,7 +9,7 @@ import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../s
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 /** trueai's video types by what the user picks. */
 const VIDEO_TYPES: Record<string, string> = { '480p': 'vid_1.1_i2v_480', '720p': 'vid_1.1_i2v_720' };
@@ -141,8 +141,8 @@ function readExtras(options: IDataObject, itemIndex: number): IDataObject {
 	return extras;
 }
 
-async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings, baseUrl } = input;
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
+	const { ctx, itemIndex, settings, baseUrl } = input;
 	const motion = readMotion(ctx, itemIndex);
 	const prompt = readVideoPrompt(ctx, itemIndex);
 	const options = ctx.getNodeParameter('videoOptions', itemIndex, {}) as IDataObject;
@@ -159,12 +159,12 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 		const parent = await readParentTask(input, taskId);
 		const customId = customIdOn(parent, taskId, motion === 'high' ? 'animateHigh' : 'animateLow');
 		const press = buttonPress(input, { taskId, customId, enableRemix: options.enableRemix === true || prompt !== '', modalPrompt: prompt });
-		return async (deadline) => withPromptWarnings(await press(deadline), checked);
+		return withPromptWarnings(press, checked);
 	}
 	const extras = readExtras(options, itemIndex);
 	const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'first frame');
 	const body: IDataObject = { image, motion, ...(prompt ? { prompt } : {}), ...extras, ...commonSubmitFields(settings) };
-	return async (deadline) => withPromptWarnings(await submit(animate.endpoint, body, deadline), checked);
+	return withPromptWarnings({ endpoint: animate.endpoint, body }, checked);
 }
 
 export const animate: SubmitOperation = {

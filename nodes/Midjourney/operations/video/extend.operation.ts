@@ -7,7 +7,7 @@ import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../s
 import { buttonPress, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 /** Videos in a batch when the parent does not list them (Midjourney's default). */
 const DEFAULT_BATCH = 4;
@@ -43,8 +43,8 @@ function readVideoNumber(ctx: OperationInput['ctx'], itemIndex: number): number 
  * An upscaled video is extended by its Extend button; a video batch through
  * /mj/submit/video with action "extend" and the 0-based index of the video.
  */
-async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings } = input;
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
+	const { ctx, itemIndex, settings } = input;
 	const taskId = readTaskId(ctx, itemIndex);
 	const motion = readMotion(ctx, itemIndex);
 	const videoNumber = readVideoNumber(ctx, itemIndex);
@@ -85,7 +85,7 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 		...(prompt ? { prompt } : {}),
 		...commonSubmitFields(settings),
 	};
-	return async (deadline) => await submit(extend.endpoint, body, deadline);
+	return { endpoint: extend.endpoint, body };
 }
 
 export const extend: SubmitOperation = {
