@@ -26,13 +26,20 @@ export async function runReadBatch(
 	sleep: (ms: number) => Promise<void>,
 ): Promise<ItemResult[]> {
 	const started = Date.now();
-	const scope = { submits: false, takesBot: false, waits: operation.waits, results: operation.results };
+	const scope = {
+		submits: false,
+		takesBot: false,
+		waits: operation.waits,
+		results: operation.results,
+	};
 	const settingsOf = ctx
 		.getInputData()
 		.map((_, itemIndex) => settle(async () => readItemSettings(ctx, itemIndex, scope)));
 	const settled = await Promise.all(settingsOf);
 	// The read itself is bounded by the shortest Timeout of the items that wait (where one is set).
-	const timeouts = settled.flatMap((entry) => (entry.ok && entry.value.wait.waitForCompletion ? [entry.value.wait.timeoutMs] : []));
+	const timeouts = settled.flatMap((entry) =>
+		entry.ok && entry.value.wait.waitForCompletion ? [entry.value.wait.timeoutMs] : [],
+	);
 	const deadline = timeouts.length > 0 ? started + Math.min(...timeouts) : undefined;
 	const pollerOf = pollerPool(client, sleep);
 
@@ -44,12 +51,19 @@ export async function runReadBatch(
 			if (!setting.ok) return { itemIndex, error: setting.error };
 			const settings = setting.value;
 			const ended = settings.wait.waitForCompletion
-				? await waitForEnd(tasks.map(normaliseTask), settings.wait, pollerOf(settings.wait.pollIntervalMs), started)
+				? await waitForEnd(
+						tasks.map(normaliseTask),
+						settings.wait,
+						pollerOf(settings.wait.pollIntervalMs),
+						started,
+					)
 				: { tasks: tasks.map(normaliseTask) };
-			if ('timedOut' in ended) return timedOutResult(itemIndex, ended.timedOut, settings, ended.lastError);
+			if ('timedOut' in ended)
+				return timedOutResult(itemIndex, ended.timedOut, settings, ended.lastError);
 			const built = await settle(async () => {
 				const items: INodeExecutionData[] = [];
-				for (const task of ended.tasks) items.push(...(await buildTaskItems(ctx, itemIndex, task, settings.output, baseUrl)));
+				for (const task of ended.tasks)
+					items.push(...(await buildTaskItems(ctx, itemIndex, task, settings.output, baseUrl)));
 				return items;
 			});
 			return built.ok ? { itemIndex, items: built.value } : { itemIndex, error: built.error };
@@ -76,6 +90,7 @@ async function waitForEnd(
 		}),
 	);
 	const timedOut = results.find((result) => result.outcome === 'timeout');
-	if (timedOut?.outcome === 'timeout') return { timedOut: timedOut.task, lastError: timedOut.lastError };
+	if (timedOut?.outcome === 'timeout')
+		return { timedOut: timedOut.task, lastError: timedOut.lastError };
 	return { tasks: results.map((result) => result.task) };
 }

@@ -6,7 +6,12 @@ import type { SubmittedTask } from '../model/task';
 import type { SubmitOperation, SubmitRequest } from '../operations/types';
 import type { ItemResult } from '../output/itemResult';
 import { outcomeToResult } from '../output/outcome';
-import { readItemSettings, readMaxConcurrency, readWaitMode, type ItemSettings } from '../parameters/settings';
+import {
+	readItemSettings,
+	readMaxConcurrency,
+	readWaitMode,
+	type ItemSettings,
+} from '../parameters/settings';
 import type { MidjourneyClient } from '../transport/client';
 import { pollerPool } from '../waiting/pollerPool';
 import { mapWithConcurrency, runJobs, type TaskJob } from '../waiting/runner';
@@ -30,11 +35,16 @@ export type SendSubmit = (endpoint: string, body: IDataObject) => Promise<Submit
  * (code 21) and asks for an answer, answers it at once. The MODAL task
  * exists from then on, so its id goes with any error of the answer.
  */
-export async function sendRequest(request: SubmitRequest, send: SendSubmit): Promise<SubmittedTask> {
+export async function sendRequest(
+	request: SubmitRequest,
+	send: SendSubmit,
+): Promise<SubmittedTask> {
 	const submitted = await send(request.endpoint, request.body);
 	const dialog = request.answerDialog;
 	if (!dialog || submitted.code !== SUBMIT_CODE.modal) return submitted;
-	const answered = await settle(async () => await send(dialog.endpoint, { taskId: submitted.taskId, ...dialog.body }));
+	const answered = await settle(
+		async () => await send(dialog.endpoint, { taskId: submitted.taskId, ...dialog.body }),
+	);
 	if (!answered.ok) throw attachTaskId(answered.error, submitted.taskId, 'MODAL');
 	return { ...answered.value, taskId: answered.value.taskId || submitted.taskId };
 }
@@ -56,7 +66,13 @@ export async function runSubmitBatch(
 	const prepared = await mapWithConcurrency(inputs, PREPARE_CONCURRENCY, async (_, itemIndex) => {
 		try {
 			const settings = readItemSettings(ctx, itemIndex, scope);
-			const request = await operation.prepare({ ctx, itemIndex, client, settings: settings.submit, baseUrl });
+			const request = await operation.prepare({
+				ctx,
+				itemIndex,
+				client,
+				settings: settings.submit,
+				baseUrl,
+			});
 			return { itemIndex, settings, request };
 		} catch (error) {
 			return { itemIndex, error };
@@ -80,10 +96,18 @@ export async function runSubmitBatch(
 		jobs.push({
 			itemIndex,
 			submit: async (deadline) => {
-				const submitted = await sendRequest(request, async (endpoint, body) =>
-					await ledgered(endpoint, body, async () => await client.submit(endpoint, body, settings.submit.speed, deadline)),
+				const submitted = await sendRequest(
+					request,
+					async (endpoint, body) =>
+						await ledgered(
+							endpoint,
+							body,
+							async () => await client.submit(endpoint, body, settings.submit.speed, deadline),
+						),
 				);
-				return request.promptWarnings ? { ...submitted, promptWarnings: request.promptWarnings } : submitted;
+				return request.promptWarnings
+					? { ...submitted, promptWarnings: request.promptWarnings }
+					: submitted;
 			},
 			// Callback mode submits only: the server's callbacks tell when the tasks end.
 			waitForCompletion: wait.waitForCompletion && wait.waitMode === 'poll',
@@ -91,14 +115,22 @@ export async function runSubmitBatch(
 			initialDelayMs: wait.initialDelayMs,
 		});
 	}
-	const limit = await settle(async () => readMaxConcurrency(ctx, jobs.map((job) => job.itemIndex)));
+	const limit = await settle(async () =>
+		readMaxConcurrency(
+			ctx,
+			jobs.map((job) => job.itemIndex),
+		),
+	);
 	if (!limit.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: limit.error }];
 	const waitMode = await settle(async () =>
-		readWaitMode([...settingsByItem].map(([itemIndex, settings]) => ({ itemIndex, wait: settings.wait }))),
+		readWaitMode(
+			[...settingsByItem].map(([itemIndex, settings]) => ({ itemIndex, wait: settings.wait })),
+		),
 	);
 	if (!waitMode.ok) return [{ itemIndex: jobs[0]?.itemIndex ?? 0, error: waitMode.error }];
 	const pollerOf = pollerPool(client, sleep);
-	const pollerFor = (job: TaskJob) => pollerOf(settingsByItem.get(job.itemIndex)!.wait.pollIntervalMs);
+	const pollerFor = (job: TaskJob) =>
+		pollerOf(settingsByItem.get(job.itemIndex)!.wait.pollIntervalMs);
 	const signal = ctx.getExecutionCancelSignal();
 	let outcomes = await runJobs(jobs, {
 		concurrency: limit.value,
@@ -106,7 +138,10 @@ export async function runSubmitBatch(
 		isCancelled: () => signal?.aborted === true,
 	});
 	// Callback mode parks here, unless a submit failed without Continue On Fail (then that error stops the node now).
-	if (waitMode.value === 'callback' && (ctx.continueOnFail() || outcomes.every((outcome) => outcome.ok))) {
+	if (
+		waitMode.value === 'callback' &&
+		(ctx.continueOnFail() || outcomes.every((outcome) => outcome.ok))
+	) {
 		const entries = prepared.map((entry) => ({
 			itemIndex: entry.itemIndex,
 			settings: settingsByItem.get(entry.itemIndex),
@@ -125,7 +160,10 @@ export async function runSubmitBatch(
 		const outcome = outcomeByItem.get(entry.itemIndex);
 		const settings = settingsByItem.get(entry.itemIndex);
 		if (!outcome || !settings) {
-			results.push({ itemIndex: entry.itemIndex, error: 'error' in entry ? entry.error : undefined });
+			results.push({
+				itemIndex: entry.itemIndex,
+				error: 'error' in entry ? entry.error : undefined,
+			});
 			continue;
 		}
 		results.push(await outcomeToResult(ctx, outcome, settings, baseUrl));

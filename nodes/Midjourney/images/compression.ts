@@ -23,7 +23,10 @@ function messageOf(error: unknown): string {
 
 /** zlib's own words for a broken stream (Node 24 puts them in the error's cause) → what they mean. */
 function explain(error: unknown): string {
-	const message = messageOf((error as { cause?: unknown } | undefined)?.cause) || messageOf(error) || String(error);
+	const message =
+		messageOf((error as { cause?: unknown } | undefined)?.cause) ||
+		messageOf(error) ||
+		String(error);
 	if (/unexpected end/i.test(message)) return 'compressed data is truncated';
 	if (/data check/i.test(message)) return 'compressed data fails its Adler-32 checksum';
 	return `compressed data is invalid: ${message}`;
@@ -34,7 +37,11 @@ function explain(error: unknown): string {
  * as soon as the output passes `maxSize`: a decompression bomb is refused
  * after at most one chunk beyond the cap, never inflated whole.
  */
-async function pipe(transform: CompressionStream | DecompressionStream, input: Uint8Array, maxSize: number): Promise<Buffer> {
+async function pipe(
+	transform: CompressionStream | DecompressionStream,
+	input: Uint8Array,
+	maxSize: number,
+): Promise<Buffer> {
 	const writer = transform.writable.getWriter();
 	// A broken stream fails the write and the read alike: the read's error is the one reported.
 	const written = writer
@@ -51,7 +58,8 @@ async function pipe(transform: CompressionStream | DecompressionStream, input: U
 			next = await reader.read();
 		} catch (error) {
 			// Everything the stream holds has come out before that error: what follows is not image data.
-			if ((error as { code?: unknown } | undefined)?.code !== TRAILING_BYTES) failure = new CompressionError(explain(error));
+			if ((error as { code?: unknown } | undefined)?.code !== TRAILING_BYTES)
+				failure = new CompressionError(explain(error));
 			break;
 		}
 		if (next.done) break;

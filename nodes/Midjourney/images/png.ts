@@ -106,7 +106,8 @@ const ADAM7 = [
 ];
 
 function readHeader(data: Buffer): PngHeader {
-	if (data.length < 8 || !data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new PngError('not a PNG file');
+	if (data.length < 8 || !data.subarray(0, 8).equals(PNG_SIGNATURE))
+		throw new PngError('not a PNG file');
 	// Signature, then IHDR (length, type, 13 bytes, CRC): anything shorter cannot be read.
 	if (data.length < 33) throw new PngError('the PNG is truncated (in its header)');
 	if (data.toString('latin1', 12, 16) !== 'IHDR' || data.readUInt32BE(8) !== 13) {
@@ -123,14 +124,22 @@ function readHeader(data: Buffer): PngHeader {
 		throw new PngError(`unsupported PNG colour type ${colourType} with bit depth ${bitDepth}`);
 	}
 	if (width === 0 || height === 0) throw new PngError('the PNG has no pixels');
-	if (width * height > MAX_PIXELS) throw new PngError(`the PNG is too large (${width} x ${height})`);
-	if (data[26] !== 0 || data[27] !== 0) throw new PngError('unknown PNG compression or filter method');
+	if (width * height > MAX_PIXELS)
+		throw new PngError(`the PNG is too large (${width} x ${height})`);
+	if (data[26] !== 0 || data[27] !== 0)
+		throw new PngError('unknown PNG compression or filter method');
 	if (data[28] > 1) throw new PngError('unknown PNG interlace method');
 	return { width, height, bitDepth, colourType, interlaced: data[28] === 1 };
 }
 
 /** Reverses the per-row filters of one (sub-)image in place; returns the unfiltered rows. */
-function unfilter(raw: Uint8Array, offset: number, width: number, height: number, bitsPerPixel: number): Uint8Array {
+function unfilter(
+	raw: Uint8Array,
+	offset: number,
+	width: number,
+	height: number,
+	bitsPerPixel: number,
+): Uint8Array {
 	const stride = Math.ceil((width * bitsPerPixel) / 8);
 	const bpp = Math.max(1, bitsPerPixel >> 3);
 	const out = new Uint8Array(stride * height);
@@ -223,7 +232,13 @@ function expandPixels(
 					r = to8(first);
 					g = to8(second);
 					b = to8(third);
-					if (transparent && first === transparent[0] && second === transparent[1] && third === transparent[2]) a = 0;
+					if (
+						transparent &&
+						first === transparent[0] &&
+						second === transparent[1] &&
+						third === transparent[2]
+					)
+						a = 0;
 					break;
 				}
 				case 3: {
@@ -275,7 +290,8 @@ export async function decodePng(input: Uint8Array): Promise<RgbaImage> {
 		else if (type === 'PLTE') palette.rgb = new Uint8Array(body);
 		else if (type === 'tRNS') {
 			if (header.colourType === 3) palette.alpha = new Uint8Array(body);
-			else if (header.colourType === 0 && body.length >= 2) palette.transparent = [body.readUInt16BE(0)];
+			else if (header.colourType === 0 && body.length >= 2)
+				palette.transparent = [body.readUInt16BE(0)];
 			else if (header.colourType === 2 && body.length >= 6) {
 				palette.transparent = [body.readUInt16BE(0), body.readUInt16BE(2), body.readUInt16BE(4)];
 			}
@@ -285,7 +301,8 @@ export async function decodePng(input: Uint8Array): Promise<RgbaImage> {
 		}
 		pos = end;
 	}
-	if (!ended || idat.length === 0) throw new PngError('the PNG is truncated (no image data or no end)');
+	if (!ended || idat.length === 0)
+		throw new PngError('the PNG is truncated (no image data or no end)');
 	if (header.colourType === 3 && !palette.rgb) throw new PngError('the PNG has no palette');
 
 	const { width, height, bitDepth, colourType, interlaced } = header;
@@ -300,7 +317,10 @@ export async function decodePng(input: Uint8Array): Promise<RgbaImage> {
 				height: Math.ceil((height - y0) / dy),
 			})).filter((pass) => pass.width > 0 && pass.height > 0)
 		: [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
-	const rawSize = passes.reduce((sum, pass) => sum + (Math.ceil((pass.width * bitsPerPixel) / 8) + 1) * pass.height, 0);
+	const rawSize = passes.reduce(
+		(sum, pass) => sum + (Math.ceil((pass.width * bitsPerPixel) / 8) + 1) * pass.height,
+		0,
+	);
 	const raw = await inflateImageData(Buffer.concat(idat), rawSize);
 	if (raw.length < rawSize) throw new PngError('the PNG image data is truncated');
 
@@ -323,14 +343,30 @@ async function inflateImageData(compressed: Uint8Array, size: number): Promise<U
 		failure = error;
 	}
 	// Outside the catch block: n8n's lint wants errors thrown there to be node errors.
-	if (failure instanceof CompressionError) throw new PngError(`the PNG image data is damaged (${failure.message})`);
+	if (failure instanceof CompressionError)
+		throw new PngError(`the PNG image data is damaged (${failure.message})`);
 	throw failure;
 }
 
 /** A rectangle of an image, as a new image. */
-export function cropImage(image: RgbaImage, left: number, top: number, width: number, height: number): RgbaImage {
-	if (left < 0 || top < 0 || width <= 0 || height <= 0 || left + width > image.width || top + height > image.height) {
-		throw new PngError(`crop ${width}x${height}+${left}+${top} is outside the ${image.width}x${image.height} image`);
+export function cropImage(
+	image: RgbaImage,
+	left: number,
+	top: number,
+	width: number,
+	height: number,
+): RgbaImage {
+	if (
+		left < 0 ||
+		top < 0 ||
+		width <= 0 ||
+		height <= 0 ||
+		left + width > image.width ||
+		top + height > image.height
+	) {
+		throw new PngError(
+			`crop ${width}x${height}+${left}+${top} is outside the ${image.width}x${image.height} image`,
+		);
 	}
 	const data = Buffer.alloc(width * height * 4);
 	for (let y = 0; y < height; y++) {
@@ -358,6 +394,8 @@ export async function splitGrid(grid: Uint8Array): Promise<Buffer[]> {
 			[right, 0],
 			[0, bottom],
 			[right, bottom],
-		].map(async ([left, top]) => await encodePng(cropImage(image, left, top, halfWidth, halfHeight))),
+		].map(
+			async ([left, top]) => await encodePng(cropImage(image, left, top, halfWidth, halfHeight)),
+		),
 	);
 }

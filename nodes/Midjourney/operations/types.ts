@@ -80,7 +80,11 @@ export interface ReadOperation extends OperationEntry {
 	/** whether Wait for Completion applies: the node then polls the tasks it read until they end */
 	waits: boolean;
 	results: TaskResult[];
-	read: (ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number) => Promise<TaskReadResult[]>;
+	read: (
+		ctx: IExecuteFunctions,
+		client: MidjourneyClient,
+		deadline?: number,
+	) => Promise<TaskReadResult[]>;
 }
 
 /** What an immediate operation needs to answer one item. */

@@ -41,7 +41,8 @@ export async function outcomeToResult(
 	}
 	const { task, submitted } = outcome;
 	const taskId = String(task.id ?? submitted.taskId);
-	if (outcome.timedOut) return timedOutResult(itemIndex, { ...task, id: taskId }, settings, outcome.lastError);
+	if (outcome.timedOut)
+		return timedOutResult(itemIndex, { ...task, id: taskId }, settings, outcome.lastError);
 	if (task.status === 'FAILURE' || task.status === 'CANCEL') {
 		const reason = task.failReason || (task.status === 'CANCEL' ? 'cancelled' : 'no reason given');
 		return {
@@ -58,9 +59,18 @@ export async function outcomeToResult(
 	}
 	const built = await settle(
 		async () =>
-			await buildTaskItems(ctx, itemIndex, { ...task, id: taskId }, settings.output, baseUrl, submitFacts(submitted)),
+			await buildTaskItems(
+				ctx,
+				itemIndex,
+				{ ...task, id: taskId },
+				settings.output,
+				baseUrl,
+				submitFacts(submitted),
+			),
 	);
-	return built.ok ? { itemIndex, items: built.value } : { itemIndex, error: attachTaskId(built.error, taskId) };
+	return built.ok
+		? { itemIndex, items: built.value }
+		: { itemIndex, error: attachTaskId(built.error, taskId) };
 }
 
 /** A task still running at the Timeout → the error that names it, or (On Timeout "Return Task As Is") the task as it is. */
@@ -74,7 +84,12 @@ export function timedOutResult(
 	if (settings.wait.onTimeout === 'returnTask') {
 		return {
 			itemIndex,
-			items: [{ json: { ...mapTask(task, settings.output.simplify), timedOut: true }, pairedItem: { item: itemIndex } }],
+			items: [
+				{
+					json: { ...mapTask(task, settings.output.simplify), timedOut: true },
+					pairedItem: { item: itemIndex },
+				},
+			],
 		};
 	}
 	const seconds = Math.round(settings.wait.timeoutMs / 1000);
@@ -100,7 +115,11 @@ export function timedOutResult(
  * The item of a task a parked execution still waits for: it goes on only
  * when the wait limit ends without the callbacks, for a Fetch to pick it up.
  */
-export function waitingTaskItem(itemIndex: number, submitted: SubmittedTask, simplify: boolean): INodeExecutionData {
+export function waitingTaskItem(
+	itemIndex: number,
+	submitted: SubmittedTask,
+	simplify: boolean,
+): INodeExecutionData {
 	const json = {
 		...mapTask(submittedTaskSnapshot(submitted), simplify),
 		...submitFacts(submitted),

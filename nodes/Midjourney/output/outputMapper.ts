@@ -52,10 +52,13 @@ export function videoEntries(task: MjTask): VideoEntry[] {
 		.map((entry): VideoEntry | undefined => {
 			if (typeof entry === 'string') return entry ? { url: entry } : undefined;
 			if (!entry || typeof entry.url !== 'string' || entry.url === '') return undefined;
-			return typeof entry.thumbnail === 'string' && entry.thumbnail ? { url: entry.url, thumbnail: entry.thumbnail } : { url: entry.url };
+			return typeof entry.thumbnail === 'string' && entry.thumbnail
+				? { url: entry.url, thumbnail: entry.thumbnail }
+				: { url: entry.url };
 		})
 		.filter((entry): entry is VideoEntry => entry !== undefined);
-	if (entries.length === 0 && typeof task.videoUrl === 'string' && task.videoUrl) return [{ url: task.videoUrl }];
+	if (entries.length === 0 && typeof task.videoUrl === 'string' && task.videoUrl)
+		return [{ url: task.videoUrl }];
 	return entries;
 }
 
@@ -76,7 +79,19 @@ function isoTime(epochMs: unknown): string | undefined {
 }
 
 /** The fields the simplified item keeps, in this order (the split button fields follow). */
-const SIMPLIFIED_FIELDS = ['taskId', 'status', 'progress', 'action', 'failReason', 'prompt', 'imageUrl', 'imageUrls', 'videoUrl', 'videoUrls', 'prompts'];
+const SIMPLIFIED_FIELDS = [
+	'taskId',
+	'status',
+	'progress',
+	'action',
+	'failReason',
+	'prompt',
+	'imageUrl',
+	'imageUrls',
+	'videoUrl',
+	'videoUrls',
+	'prompts',
+];
 
 function simplified(item: IDataObject, fields: IDataObject, labels: string[]): IDataObject {
 	const compact: IDataObject = {};
@@ -136,14 +151,22 @@ export function mapTask(task: MjTask, simplify = false): IDataObject {
 	if (typeof task.videoDuration === 'number') item.videoDuration = task.videoDuration;
 	if (typeof task.frameCount === 'number') item.frameCount = task.frameCount;
 	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
-	return simplify ? simplified(item, fields, buttonActions.map((action) => action.label)) : item;
+	return simplify
+		? simplified(
+				item,
+				fields,
+				buttonActions.map((action) => action.label),
+			)
+		: item;
 }
 
 /** A 2x2 grid: a task with U1..U4 (a video batch's U1..U4 upscale videos, not pictures). */
 export function isGridTask(task: MjTask): boolean {
 	if (isVideoTask(task)) return false;
 	const customIds = splitButtons(task.buttons).fields;
-	return ['U1', 'U2', 'U3', 'U4'].every((key) => customIds[key] !== undefined && !isVideoUpscaleButton(customIds[key]));
+	return ['U1', 'U2', 'U3', 'U4'].every(
+		(key) => customIds[key] !== undefined && !isVideoUpscaleButton(customIds[key]),
+	);
 }
 
 /**

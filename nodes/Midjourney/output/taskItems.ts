@@ -4,7 +4,15 @@ import { detectImageType } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { MP4_HEADER_BYTES, isMp4 } from './mp4';
-import { gridPictureItems, isGridTask, isVideoTask, mapTask, pictureUrls, videoEntries, videoItems } from './outputMapper';
+import {
+	gridPictureItems,
+	isGridTask,
+	isVideoTask,
+	mapTask,
+	pictureUrls,
+	videoEntries,
+	videoItems,
+} from './outputMapper';
 import type { MjTask } from '../model/task';
 import type { OutputSettings } from '../parameters/settings';
 import { downloadFile, downloadStream, peekStream, tookTooLong } from '../transport/download';
@@ -22,7 +30,8 @@ async function toBinary(
 	contentType?: string,
 ): Promise<IBinaryKeyData[string]> {
 	const detected = detectImageType(data);
-	const mimeType = detected?.mimeType ?? contentType?.split(';')[0]?.trim() ?? 'application/octet-stream';
+	const mimeType =
+		detected?.mimeType ?? contentType?.split(';')[0]?.trim() ?? 'application/octet-stream';
 	const extension = detected?.extension ?? (mimeType === 'image/png' ? 'png' : 'bin');
 	return await ctx.helpers.prepareBinaryData(data, `${fileBaseName}.${extension}`, mimeType);
 }
@@ -37,37 +46,61 @@ async function gridItems(
 	const pictures = gridPictureItems(task, settings.simplify);
 	const taskId = String(task.id);
 	const urls = pictureUrls(task);
-	const items: INodeExecutionData[] = pictures.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	const items: INodeExecutionData[] = pictures.map((json) => ({
+		json,
+		pairedItem: { item: itemIndex },
+	}));
 	if (urls.length >= pictures.length) {
 		// The server cut the grid already: download only when asked.
 		if (settings.downloadImage) {
 			for (const [index, item] of items.entries()) {
-				const file = await downloadFile(ctx, urls[index], baseUrl, `picture ${index + 1} of task ${taskId}`);
+				const file = await downloadFile(
+					ctx,
+					urls[index],
+					baseUrl,
+					`picture ${index + 1} of task ${taskId}`,
+				);
 				item.binary = {
-					[settings.binaryPropertyName]: await toBinary(ctx, file.data, `midjourney-${taskId}-${index + 1}`, file.contentType),
+					[settings.binaryPropertyName]: await toBinary(
+						ctx,
+						file.data,
+						`midjourney-${taskId}-${index + 1}`,
+						file.contentType,
+					),
 				};
 			}
 		}
 		return items;
 	}
 	if (!task.imageUrl) {
-		throw new MidjourneyError('badResponse', `Task ${taskId} has no image to cut into pictures`, { taskId });
+		throw new MidjourneyError('badResponse', `Task ${taskId} has no image to cut into pictures`, {
+			taskId,
+		});
 	}
 	// No per-picture URLs: cut the grid here, so each item carries its own picture.
 	const grid = await downloadFile(ctx, task.imageUrl, baseUrl, `the grid of task ${taskId}`);
 	const cut = await settle(async () => await splitGrid(grid.data));
 	if (!cut.ok) {
 		const reason = cut.error instanceof PngError ? cut.error.message : String(cut.error);
-		throw new MidjourneyError('badResponse', `The grid image of task ${taskId} could not be cut: ${reason}`, {
-			taskId,
-			description:
-				'Only PNG grids can be cut locally. Use Output "One Item per Task" and press U1-U4 to get each picture from Midjourney instead.',
-		});
+		throw new MidjourneyError(
+			'badResponse',
+			`The grid image of task ${taskId} could not be cut: ${reason}`,
+			{
+				taskId,
+				description:
+					'Only PNG grids can be cut locally. Use Output "One Item per Task" and press U1-U4 to get each picture from Midjourney instead.',
+			},
+		);
 	}
 	const quarters = cut.value;
 	for (const [index, item] of items.entries()) {
 		item.binary = {
-			[settings.binaryPropertyName]: await toBinary(ctx, quarters[index], `midjourney-${taskId}-${index + 1}`, 'image/png'),
+			[settings.binaryPropertyName]: await toBinary(
+				ctx,
+				quarters[index],
+				`midjourney-${taskId}-${index + 1}`,
+				'image/png',
+			),
 		};
 	}
 	return items;
@@ -92,9 +125,16 @@ async function videoBinary(
 		const refused = (stream as { errored?: unknown }).errored;
 		if (refused) throw refused;
 		if (!isMp4(head)) {
-			throw new MidjourneyError('badResponse', `Downloading ${what}: the file is not an mp4 video`, {
-				description: `${url} answered ${contentType ?? 'no content type'}, starting "${head.toString('latin1').replace(/[^ -~]/g, '.').slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
-			});
+			throw new MidjourneyError(
+				'badResponse',
+				`Downloading ${what}: the file is not an mp4 video`,
+				{
+					description: `${url} answered ${contentType ?? 'no content type'}, starting "${head
+						.toString('latin1')
+						.replace(/[^ -~]/g, '.')
+						.slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
+				},
+			);
 		}
 		return await ctx.helpers.prepareBinaryData(stream, `${fileBaseName}.mp4`, 'video/mp4');
 	});
@@ -127,31 +167,56 @@ async function videoTaskItems(
 	const taskId = String(task.id);
 	const videos = videoEntries(task);
 	if (settings.downloadVideo && videos.length > MAX_VIDEOS_PER_TASK) {
-		throw new MidjourneyError('badResponse', `Task ${taskId} lists ${videos.length} videos, more than the ${MAX_VIDEOS_PER_TASK} a video task makes: none downloaded`, {
-			taskId,
-			description: 'The server answered a task Midjourney cannot make. Turn Download Video off to see the task as it is, or check the Base URL.',
-		});
+		throw new MidjourneyError(
+			'badResponse',
+			`Task ${taskId} lists ${videos.length} videos, more than the ${MAX_VIDEOS_PER_TASK} a video task makes: none downloaded`,
+			{
+				taskId,
+				description:
+					'The server answered a task Midjourney cannot make. Turn Download Video off to see the task as it is, or check the Base URL.',
+			},
+		);
 	}
 	const field = settings.binaryPropertyName;
 	const fileBaseName = (index: number) => `midjourney-${taskId}-${index}`;
 	const what = (index: number) => `video ${index} of task ${taskId}`;
 	if (settings.output === 'videos' && videos.length > 0) {
-		const items: INodeExecutionData[] = videoItems(task, settings.simplify).map((json) => ({ json: { ...json, ...extra }, pairedItem: { item: itemIndex } }));
+		const items: INodeExecutionData[] = videoItems(task, settings.simplify).map((json) => ({
+			json: { ...json, ...extra },
+			pairedItem: { item: itemIndex },
+		}));
 		if (settings.downloadVideo) {
 			// One after another: peak memory stays that of one stream, whatever the number of videos.
 			for (const [position, item] of items.entries()) {
 				const index = position + 1;
-				item.binary = { [field]: await videoBinary(ctx, videos[position].url, baseUrl, fileBaseName(index), what(index)) };
+				item.binary = {
+					[field]: await videoBinary(
+						ctx,
+						videos[position].url,
+						baseUrl,
+						fileBaseName(index),
+						what(index),
+					),
+				};
 			}
 		}
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = {
+		json: { ...mapTask(task, settings.simplify), ...extra },
+		pairedItem: { item: itemIndex },
+	};
 	if (settings.downloadVideo && videos.length > 0) {
 		const binary: IBinaryKeyData = {};
 		for (const [position, video] of videos.entries()) {
 			const index = position + 1;
-			binary[index === 1 ? field : `${field}_${index}`] = await videoBinary(ctx, video.url, baseUrl, fileBaseName(index), what(index));
+			binary[index === 1 ? field : `${field}_${index}`] = await videoBinary(
+				ctx,
+				video.url,
+				baseUrl,
+				fileBaseName(index),
+				what(index),
+			);
 		}
 		item.binary = binary;
 	}
@@ -168,18 +233,27 @@ export async function buildTaskItems(
 ): Promise<INodeExecutionData[]> {
 	const finished = task.status === 'SUCCESS';
 	// A video task's imageUrl is its first mp4: Download Image does not apply, Download Video does.
-	if (finished && isVideoTask(task)) return await videoTaskItems(ctx, itemIndex, task, settings, baseUrl, extra);
+	if (finished && isVideoTask(task))
+		return await videoTaskItems(ctx, itemIndex, task, settings, baseUrl, extra);
 	if (settings.output === 'gridImages' && finished && isGridTask(task)) {
 		const items = await gridItems(ctx, itemIndex, task, settings, baseUrl);
 		for (const item of items) Object.assign(item.json, extra);
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = {
+		json: { ...mapTask(task, settings.simplify), ...extra },
+		pairedItem: { item: itemIndex },
+	};
 	if (settings.downloadImage && finished && task.imageUrl) {
 		const taskId = String(task.id);
 		const file = await downloadFile(ctx, task.imageUrl, baseUrl, `the image of task ${taskId}`);
 		item.binary = {
-			[settings.binaryPropertyName]: await toBinary(ctx, file.data, `midjourney-${taskId}`, file.contentType),
+			[settings.binaryPropertyName]: await toBinary(
+				ctx,
+				file.data,
+				`midjourney-${taskId}`,
+				file.contentType,
+			),
 		};
 	}
 	return [item];

@@ -19,11 +19,15 @@ export async function binaryPropertyToDataUri(
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	if (!binary[property]) {
 		const present = Object.keys(binary);
-		throw new MidjourneyError('input', `Item ${itemIndex} has no binary property "${property}" for the ${what}`, {
-			description: present.length
-				? `Its binary properties are: ${present.join(', ')}. Set the field name to one of them.`
-				: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Item ${itemIndex} has no binary property "${property}" for the ${what}`,
+			{
+				description: present.length
+					? `Its binary properties are: ${present.join(', ')}. Set the field name to one of them.`
+					: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
+			},
+		);
 	}
 	const label = `Binary property "${property}" of item ${itemIndex}`;
 	const stored = binary[property].id;

@@ -57,7 +57,12 @@ export interface ItemSettings {
 }
 
 /** First poll by speed mode: a grid takes ~30-60 s in fast mode, minutes in relax. */
-const INITIAL_DELAY_SECONDS: Record<SpeedMode, number> = { turbo: 5, fast: 10, default: 10, relax: 30 };
+const INITIAL_DELAY_SECONDS: Record<SpeedMode, number> = {
+	turbo: 5,
+	fast: 10,
+	default: 10,
+	relax: 30,
+};
 
 /** The Options collection's text options, by the names they show. */
 const TEXT_OPTION_LABELS = {
@@ -72,21 +77,32 @@ const SPEEDS = new Set<SpeedMode>(['default', 'relax', 'fast', 'turbo']);
 /** An option's number; unset (an expression giving null or blank text) means the default, not 0. */
 function numberOption(options: IDataObject, name: string, fallback: number): number {
 	const raw = options[name];
-	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+		return fallback;
 	const value = Number(raw);
 	return Number.isFinite(value) ? value : fallback;
 }
 
 /** Initial Delay: "auto" (or unset) is -1, else a number of seconds. */
 function initialDelayOption(raw: unknown, itemIndex: number): number {
-	if (raw === undefined || raw === null || (typeof raw === 'string' && /^\s*(auto)?\s*$/i.test(raw))) return -1;
+	if (
+		raw === undefined ||
+		raw === null ||
+		(typeof raw === 'string' && /^\s*(auto)?\s*$/i.test(raw))
+	)
+		return -1;
 	const value = Number(raw);
 	// A negative number (the -1 of earlier versions) means auto too.
 	if (Number.isFinite(value) && value < 0) return -1;
 	if (!Number.isFinite(value)) {
-		throw new MidjourneyError('input', `Initial Delay "${String(raw).slice(0, 40)}" of item ${itemIndex} is neither "auto" nor seconds`, {
-			description: 'Enter "auto" (a delay to suit the speed mode) or a number of seconds, e.g. 10.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Initial Delay "${String(raw).slice(0, 40)}" of item ${itemIndex} is neither "auto" nor seconds`,
+			{
+				description:
+					'Enter "auto" (a delay to suit the speed mode) or a number of seconds, e.g. 10.',
+			},
+		);
 	}
 	return value;
 }
@@ -106,7 +122,11 @@ function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
-function textOption(options: IDataObject, name: keyof typeof TEXT_OPTION_LABELS, itemIndex: number): string | undefined {
+function textOption(
+	options: IDataObject,
+	name: keyof typeof TEXT_OPTION_LABELS,
+	itemIndex: number,
+): string | undefined {
 	return textValue(options[name], TEXT_OPTION_LABELS[name], itemIndex) || undefined;
 }
 
@@ -121,41 +141,64 @@ function readOutputOptions(
 		downloadImage: results.includes('images') && options.downloadImage !== false,
 		downloadVideo: results.includes('videos') && options.downloadVideo !== false,
 		binaryPropertyName: textOption(options, 'binaryPropertyName', itemIndex) ?? 'data',
-		output: OUTPUT_MODES.has(options.output as OutputMode) ? (options.output as OutputMode) : 'task',
+		output: OUTPUT_MODES.has(options.output as OutputMode)
+			? (options.output as OutputMode)
+			: 'task',
 		simplify: ctx.getNodeParameter('simplify', itemIndex, true) !== false,
 	};
 }
 
 /** The output options alone: for an operation that reads tasks rather than submitting them. */
-export function readOutputSettings(ctx: IExecuteFunctions, itemIndex: number, results: TaskResult[]): OutputSettings {
+export function readOutputSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	results: TaskResult[],
+): OutputSettings {
 	return readOutputOptions(ctx, optionsOf(ctx, itemIndex), itemIndex, results);
 }
 
-export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scope: SettingsScope): ItemSettings {
+export function readItemSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	scope: SettingsScope,
+): ItemSettings {
 	const options = optionsOf(ctx, itemIndex);
 	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
-	const pollIntervalSeconds = Math.max(0.2, numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS));
+	const pollIntervalSeconds = Math.max(
+		0.2,
+		numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS),
+	);
 	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
 	const initialDelaySetting = initialDelayOption(options.initialDelay, itemIndex);
 	const initialDelaySeconds =
 		initialDelaySetting >= 0
 			? initialDelaySetting
-			: Math.min(INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'], pollIntervalSeconds * 6);
+			: Math.min(
+					INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'],
+					pollIntervalSeconds * 6,
+				);
 	const text = (name: keyof typeof TEXT_OPTION_LABELS) => textOption(options, name, itemIndex);
 	const waitForCompletion =
 		(scope.submits || scope.waits === true) &&
 		(ctx.getNodeParameter('waitForCompletion', itemIndex, scope.submits) as boolean) === true;
 	const waitMode: WaitMode =
-		scope.submits && waitForCompletion && options.waitMode === 'callback' && !ctx.getNode().type.endsWith('Tool')
+		scope.submits &&
+		waitForCompletion &&
+		options.waitMode === 'callback' &&
+		!ctx.getNode().type.endsWith('Tool')
 			? 'callback'
 			: 'poll';
 	// 0 (unset): the Timeout. Never longer: the tasks are given up on at the Timeout anyway.
 	const callbackWaitLimitSeconds = numberOption(options, 'callbackWaitLimit', 0);
 	if (waitMode === 'callback' && text('notifyHook') !== undefined) {
-		throw new MidjourneyError('input', `Notify Hook URL and Wait Mode "Callback" are both set for item ${itemIndex}`, {
-			description:
-				'In Callback mode the server calls this execution back, so the hook is taken. Remove the Notify Hook URL, or use Wait Mode "Poll".',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Notify Hook URL and Wait Mode "Callback" are both set for item ${itemIndex}`,
+			{
+				description:
+					'In Callback mode the server calls this execution back, so the hook is taken. Remove the Notify Hook URL, or use Wait Mode "Poll".',
+			},
+		);
 	}
 	const submit: SubmitSettings = {
 		speed: SPEEDS.has(speed) ? speed : 'default',
@@ -169,7 +212,9 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number, scop
 		pollIntervalMs: pollIntervalSeconds * 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		callbackWaitLimitMs:
-			callbackWaitLimitSeconds > 0 ? Math.min(callbackWaitLimitSeconds, timeoutSeconds) * 1000 : timeoutSeconds * 1000,
+			callbackWaitLimitSeconds > 0
+				? Math.min(callbackWaitLimitSeconds, timeoutSeconds) * 1000
+				: timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
 		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
 	};
@@ -186,7 +231,12 @@ function maxConcurrencyOf(ctx: IExecuteFunctions, itemIndex: number): number {
  * An option that applies to the whole node at once: an expression that gives
  * items different values is refused rather than silently taking the first item's.
  */
-function sameForEveryItem<T>(itemIndexes: number[], label: string, why: string, valueOf: (itemIndex: number) => T): T {
+function sameForEveryItem<T>(
+	itemIndexes: number[],
+	label: string,
+	why: string,
+	valueOf: (itemIndex: number) => T,
+): T {
 	const first = valueOf(itemIndexes[0] ?? 0);
 	for (const itemIndex of itemIndexes.slice(1)) {
 		const value = valueOf(itemIndex);

@@ -11,9 +11,13 @@ export interface TriggerFilters {
 }
 
 /** The Midjourney Trigger's parameters: its filters, and what its item carries (the image at most). */
-export function readTriggerSettings(ctx: IWebhookFunctions): { filters: TriggerFilters; output: OutputSettings } {
+export function readTriggerSettings(ctx: IWebhookFunctions): {
+	filters: TriggerFilters;
+	output: OutputSettings;
+} {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const binaryPropertyName = typeof options.binaryPropertyName === 'string' ? options.binaryPropertyName.trim() : '';
+	const binaryPropertyName =
+		typeof options.binaryPropertyName === 'string' ? options.binaryPropertyName.trim() : '';
 	return {
 		filters: {
 			statuses: ctx.getNodeParameter('statuses', []) as string[],

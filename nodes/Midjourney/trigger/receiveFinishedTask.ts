@@ -44,25 +44,38 @@ export async function receiveFinishedTask(
 	const taskId = callbackTaskId(body);
 	if (taskId === '') return answer(ctx, 400, { message: 'The body has no task id' });
 	// The same rule as every Task ID field: "." or ".." would climb out of /mj/task/{id}/fetch.
-	if (!isTaskIdToken(taskId)) return answer(ctx, 400, { message: 'The body\'s id is not a task id' });
+	if (!isTaskIdToken(taskId))
+		return answer(ctx, 400, { message: "The body's id is not a task id" });
 	// Progress callbacks need no read: only a finished task starts the workflow, and that is checked at the source.
-	if (!isFinalStatus(body.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
+	if (!isFinalStatus(body.status))
+		return answer(ctx, 200, { message: 'Received; the task is not finished' });
 
 	const { baseUrl, redactor, client } = await openApiSession(ctx);
 	const read = await settle(async () => await client.fetchTask(taskId));
 	if (!read.ok) return answer(ctx, 503, { message: 'The task could not be read from the API' });
 	const task = read.value;
 	if (!task) return answer(ctx, 404, { message: 'No such task' });
-	if (!isFinalStatus(task.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
-	if (!filters.statuses.includes(String(task.status))) return answer(ctx, 200, { message: 'Received; status filtered out' });
-	if (filters.state !== '' && task.state !== filters.state) return answer(ctx, 200, { message: 'Received; state filtered out' });
+	if (!isFinalStatus(task.status))
+		return answer(ctx, 200, { message: 'Received; the task is not finished' });
+	if (!filters.statuses.includes(String(task.status)))
+		return answer(ctx, 200, { message: 'Received; status filtered out' });
+	if (filters.state !== '' && task.state !== filters.state)
+		return answer(ctx, 200, { message: 'Received; state filtered out' });
 	if (!claimStart(`${String(ctx.getWorkflow().id)}/${ctx.getNode().name}/${taskId}`)) {
 		return answer(ctx, 200, { message: 'Received; this task already started an execution' });
 	}
 
-	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, outputSettings, baseUrl));
-	const results = built.ok ? [{ itemIndex: 0, items: built.value }] : [{ itemIndex: 0, error: built.error }];
+	const built = await settle(
+		async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, outputSettings, baseUrl),
+	);
+	const results = built.ok
+		? [{ itemIndex: 0, items: built.value }]
+		: [{ itemIndex: 0, error: built.error }];
 	// A download that fails still starts the workflow, with the error in the item: the task ended either way.
-	const output = collectOutput({ getNode: () => ctx.getNode(), continueOnFail: () => true }, results, redactor);
+	const output = collectOutput(
+		{ getNode: () => ctx.getNode(), continueOnFail: () => true },
+		results,
+		redactor,
+	);
 	return { workflowData: [output.map(({ pairedItem: _paired, ...item }) => item)] };
 }

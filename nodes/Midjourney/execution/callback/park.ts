@@ -1,6 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { MidjourneyError, attachTaskId, settle, type MidjourneyErrorDetails, type MidjourneyErrorKind } from '../../model/errors';
+import {
+	MidjourneyError,
+	attachTaskId,
+	settle,
+	type MidjourneyErrorDetails,
+	type MidjourneyErrorKind,
+} from '../../model/errors';
 import { isFinalStatus, type MjTask, type SubmittedTask } from '../../model/task';
 import type { ItemResult } from '../../output/itemResult';
 import { waitingTaskItem } from '../../output/outcome';
@@ -67,10 +73,15 @@ export type ParkResult =
 const parkedRuns = new WeakSet<object>();
 
 function storedError(error: unknown): StoredError {
-	if (error instanceof MidjourneyError) return { kind: error.kind, message: error.message, details: error.details };
+	if (error instanceof MidjourneyError)
+		return { kind: error.kind, message: error.message, details: error.details };
 	const text = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown })?.description;
-	return { kind: 'input', message: text, details: typeof description === 'string' ? { description } : {} };
+	return {
+		kind: 'input',
+		message: text,
+		details: typeof description === 'string' ? { description } : {},
+	};
 }
 
 export function restoredError(error: StoredError): MidjourneyError {
@@ -81,16 +92,25 @@ function toParkedItem(entry: BatchEntry): ParkedItem {
 	const { itemIndex, outcome, settings } = entry;
 	if (!outcome || !settings) return { itemIndex, error: storedError(entry.error) };
 	if (!outcome.ok) {
-		const error = outcome.submitted ? attachTaskId(outcome.error, outcome.submitted.taskId) : outcome.error;
+		const error = outcome.submitted
+			? attachTaskId(outcome.error, outcome.submitted.taskId)
+			: outcome.error;
 		return { itemIndex, error: storedError(error) };
 	}
 	const watch = settings.wait.waitForCompletion && !isFinalStatus(outcome.task.status);
-	return { itemIndex, settings: { wait: settings.wait, output: settings.output }, submitted: outcome.submitted, watch };
+	return {
+		itemIndex,
+		settings: { wait: settings.wait, output: settings.output },
+		submitted: outcome.submitted,
+		watch,
+	};
 }
 
 /** The ids of the tasks the batch waits for. */
 export function watchedTaskIds(batch: ParkedBatch): string[] {
-	return batch.items.flatMap((item) => ('submitted' in item && item.watch ? [item.submitted.taskId] : []));
+	return batch.items.flatMap((item) =>
+		'submitted' in item && item.watch ? [item.submitted.taskId] : [],
+	);
 }
 
 /**
@@ -108,7 +128,9 @@ export async function parkUntilCallbacks(
 	const items = entries.map(toParkedItem);
 	const batch: ParkedBatch = { key: `${executionResumeUrl(ctx)}#${runIndex}`, items };
 	const watched = watchedTaskIds(batch);
-	const read = watched.length ? await settle(async () => await client.fetchTasks(watched)) : undefined;
+	const read = watched.length
+		? await settle(async () => await client.fetchTasks(watched))
+		: undefined;
 	if (!read || (read.ok && watched.every((id) => isFinalStatus(read.value.get(id)?.status)))) {
 		const tasks: Map<string, MjTask> = read?.ok ? read.value : new Map();
 		const outcomes = entries.flatMap((entry): JobOutcome[] => {
@@ -122,7 +144,9 @@ export async function parkUntilCallbacks(
 	ctx.getContext('node')[PARKED_BATCH_KEY] = batch;
 	// The wait limit: how long callbacks are trusted before the items go on (for a Fetch that waits).
 	const longestWaitMs = Math.max(
-		...items.map((item) => ('settings' in item && item.watch ? item.settings.wait.callbackWaitLimitMs : 0)),
+		...items.map((item) =>
+			'settings' in item && item.watch ? item.settings.wait.callbackWaitLimitMs : 0,
+		),
 	);
 	await ctx.putExecutionToWait(new Date(Date.now() + longestWaitMs));
 	parkedRuns.add(ctx);
@@ -131,7 +155,10 @@ export async function parkUntilCallbacks(
 		items: items.map((item) =>
 			'error' in item
 				? { itemIndex: item.itemIndex, error: restoredError(item.error) }
-				: { itemIndex: item.itemIndex, items: [waitingTaskItem(item.itemIndex, item.submitted, item.settings.output.simplify)] },
+				: {
+						itemIndex: item.itemIndex,
+						items: [waitingTaskItem(item.itemIndex, item.submitted, item.settings.output.simplify)],
+					},
 		),
 	};
 }

@@ -32,13 +32,24 @@ export const blend: SubmitOperation = {
 		},
 	],
 	async prepare({ ctx, itemIndex, settings, baseUrl }) {
-		const dimensions = readChoice(ctx, 'dimensions', itemIndex, { label: 'Dimensions', choices: DIMENSIONS, fallback: 'SQUARE' });
+		const dimensions = readChoice(ctx, 'dimensions', itemIndex, {
+			label: 'Dimensions',
+			choices: DIMENSIONS,
+			fallback: 'SQUARE',
+		});
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'images to blend');
 		if (images.length < MIN_BLEND_IMAGES || images.length > MAX_BLEND_IMAGES) {
-			throw new MidjourneyError('input', `Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`, {
-				description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`,
+				{
+					description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
+				},
+			);
 		}
-		return { endpoint: blend.endpoint, body: { base64Array: images, dimensions, ...commonSubmitFields(settings) } };
+		return {
+			endpoint: blend.endpoint,
+			body: { base64Array: images, dimensions, ...commonSubmitFields(settings) },
+		};
 	},
 };

@@ -23,15 +23,35 @@ import { readChoice, readText, readTextList } from '../../parameters/readers';
 const IMAGE_SOURCES = ['none', 'url', 'binary'] as const;
 export type ImageSource = (typeof IMAGE_SOURCES)[number];
 
-function readImageSource(ctx: IExecuteFunctions, itemIndex: number, fallback: ImageSource): ImageSource {
-	return readChoice(ctx, 'imageSource', itemIndex, { label: 'Image Source', choices: IMAGE_SOURCES, fallback });
+function readImageSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fallback: ImageSource,
+): ImageSource {
+	return readChoice(ctx, 'imageSource', itemIndex, {
+		label: 'Image Source',
+		choices: IMAGE_SOURCES,
+		fallback,
+	});
 }
 
 /** The "Image Source / Image URLs / Binary Properties" trio of an operation. */
-export function imageSourceFields(options: { optional: boolean; multiple: boolean; what: string }): INodeProperties[] {
+export function imageSourceFields(options: {
+	optional: boolean;
+	multiple: boolean;
+	what: string;
+}): INodeProperties[] {
 	const sources = [
-		{ name: 'URL', value: 'url', description: 'A link to the image (http or https), or the image itself as a data: URL' },
-		{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)' },
+		{
+			name: 'URL',
+			value: 'url',
+			description: 'A link to the image (http or https), or the image itself as a data: URL',
+		},
+		{
+			name: 'Binary File',
+			value: 'binary',
+			description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)',
+		},
 	];
 	const description = `Where the ${options.what} come${options.multiple ? '' : 's'} from`;
 	const sourceField: INodeProperties = options.optional
@@ -112,17 +132,27 @@ async function referenceToDataUri(
 	baseUrl: string,
 	what: string,
 ): Promise<string> {
-	if (reference.kind === 'binary') return await binaryPropertyToDataUri(ctx, itemIndex, reference.property, what);
+	if (reference.kind === 'binary')
+		return await binaryPropertyToDataUri(ctx, itemIndex, reference.property, what);
 	if (reference.kind === 'dataUri') {
 		const parsed = parseDataUri(reference.value);
 		if (!parsed) {
-			throw new MidjourneyError('input', `A data URI for the ${itemLabel(itemIndex, what)} is not valid`, {
-				description: 'Expected data:image/<type>;base64,<data>.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`A data URI for the ${itemLabel(itemIndex, what)} is not valid`,
+				{
+					description: 'Expected data:image/<type>;base64,<data>.',
+				},
+			);
 		}
 		return imageBytesToDataUri(parsed.data, `A data URI for the ${itemLabel(itemIndex, what)}`);
 	}
-	const file = await downloadFile(ctx, reference.url, baseUrl, `the ${itemLabel(itemIndex, what)} (${reference.url})`);
+	const file = await downloadFile(
+		ctx,
+		reference.url,
+		baseUrl,
+		`the ${itemLabel(itemIndex, what)} (${reference.url})`,
+	);
 	return imageBytesToDataUri(file.data, `The image at ${reference.url} (item ${itemIndex})`);
 }
 
@@ -139,15 +169,19 @@ export async function readImageList(
 	const source = readImageSource(ctx, itemIndex, 'none');
 	let references: ImageReference[] = [];
 	if (source === 'url') {
-		references = splitImageList(readTextList(ctx, 'imageUrls', itemIndex, { label: 'Image URLs' })).map((entry) =>
-			toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`),
-		);
+		references = splitImageList(
+			readTextList(ctx, 'imageUrls', itemIndex, { label: 'Image URLs' }),
+		).map((entry) => toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`));
 	} else if (source === 'binary') {
 		const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
-		const names = readText(ctx, 'binaryPropertyNames', itemIndex, { label: 'Input Binary Fields', fallback: 'data' });
-		references = splitPropertyNames(names, available).map(
-			(property) => ({ kind: 'binary', property }),
-		);
+		const names = readText(ctx, 'binaryPropertyNames', itemIndex, {
+			label: 'Input Binary Fields',
+			fallback: 'data',
+		});
+		references = splitPropertyNames(names, available).map((property) => ({
+			kind: 'binary',
+			property,
+		}));
 		if (references.length === 0) {
 			throw new MidjourneyError('input', `Item ${itemIndex} has no binary data for the ${what}`, {
 				description: 'Connect a node that outputs files, or choose URL as the Image Source.',
@@ -171,7 +205,10 @@ export async function readSingleImage(
 ): Promise<{ link: string } | { base64: string }> {
 	const source = readImageSource(ctx, itemIndex, 'url');
 	if (source === 'binary') {
-		const property = readText(ctx, 'binaryPropertyName', itemIndex, { label: 'Input Binary Field', fallback: 'data' });
+		const property = readText(ctx, 'binaryPropertyName', itemIndex, {
+			label: 'Input Binary Field',
+			fallback: 'data',
+		});
 		return { base64: await binaryPropertyToDataUri(ctx, itemIndex, property, what) };
 	}
 	const entry = readText(ctx, 'imageUrl', itemIndex, { label: 'Image URL' });
@@ -203,7 +240,8 @@ export async function readMask(
 	baseUrl: string,
 	mask: { url?: string; binaryProperty?: string },
 ): Promise<string | undefined> {
-	if (mask.binaryProperty) return await binaryPropertyToDataUri(ctx, itemIndex, mask.binaryProperty, 'mask');
+	if (mask.binaryProperty)
+		return await binaryPropertyToDataUri(ctx, itemIndex, mask.binaryProperty, 'mask');
 	if (!mask.url) return undefined;
 	const reference = toImageReference(mask.url, `The mask of item ${itemIndex}`);
 	return await referenceToDataUri(ctx, itemIndex, reference, baseUrl, 'mask');

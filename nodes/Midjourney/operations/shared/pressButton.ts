@@ -18,7 +18,10 @@ const ACTION_ENDPOINT = 'action';
 const MODAL_ENDPOINT = 'modal';
 
 /** The parent task, or a not-found error naming it. */
-export async function readParentTask({ client, itemIndex }: OperationInput, taskId: string): Promise<MjTask> {
+export async function readParentTask(
+	{ client, itemIndex }: OperationInput,
+	taskId: string,
+): Promise<MjTask> {
 	const parent = await client.fetchTask(taskId);
 	if (!parent) {
 		throw new MidjourneyError('notFound', `Task ${taskId} was not found (item ${itemIndex})`, {
@@ -35,12 +38,17 @@ export function customIdOn(parent: MjTask, taskId: string, wanted: string): stri
 	const button = findButton(buttons, wanted);
 	if (button) return button.customId;
 	if (parent.status !== 'SUCCESS') {
-		throw new MidjourneyError('input', `Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`, {
-			taskId,
-			status: parent.status,
-			progress: parent.progress,
-			description: 'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`,
+			{
+				taskId,
+				status: parent.status,
+				progress: parent.progress,
+				description:
+					'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
+			},
+		);
 	}
 	// Users press Vary (Region), Zoom, Pan or Animate on a grid and get a cryptic refusal elsewhere.
 	const gridHint = isGridTask(parent)
@@ -58,7 +66,11 @@ export function customIdOn(parent: MjTask, taskId: string, wanted: string): stri
 }
 
 /** Resolves a button as the user gave it against the parent task's buttons. */
-export async function resolveCustomId(input: OperationInput, taskId: string, wanted: string): Promise<string> {
+export async function resolveCustomId(
+	input: OperationInput,
+	taskId: string,
+	wanted: string,
+): Promise<string> {
 	// A raw customId is pressed as given: the server checks it against the parent.
 	if (wanted.includes('::')) return wanted;
 	return customIdOn(await readParentTask(input, taskId), taskId, wanted);
@@ -78,7 +90,10 @@ export interface ButtonPress {
  * opens a dialog (code 21), the batch answers the dialog at once and the task
  * that then runs is the result; without one, the MODAL task is.
  */
-export function buttonPress({ settings }: Pick<OperationInput, 'settings'>, press: ButtonPress): SubmitRequest {
+export function buttonPress(
+	{ settings }: Pick<OperationInput, 'settings'>,
+	press: ButtonPress,
+): SubmitRequest {
 	const { state, notifyHook } = commonSubmitFields(settings);
 	const body: IDataObject = {
 		taskId: press.taskId,
@@ -89,6 +104,13 @@ export function buttonPress({ settings }: Pick<OperationInput, 'settings'>, pres
 	};
 	const modalPrompt = press.modalPrompt ?? '';
 	if (modalPrompt === '') return { endpoint: ACTION_ENDPOINT, body };
-	const answer = { prompt: modalPrompt, ...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}) };
-	return { endpoint: ACTION_ENDPOINT, body, answerDialog: { endpoint: MODAL_ENDPOINT, body: answer } };
+	const answer = {
+		prompt: modalPrompt,
+		...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}),
+	};
+	return {
+		endpoint: ACTION_ENDPOINT,
+		body,
+		answerDialog: { endpoint: MODAL_ENDPOINT, body: answer },
+	};
 }
