@@ -49,8 +49,7 @@ export class CometApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description:
-				'Your CometAPI key (sk-…), or the mj-api-secret of your midjourney-proxy server',
+			description: 'Your CometAPI key (sk-…), or the mj-api-secret of your midjourney-proxy server',
 		},
 		{
 			displayName: 'Base URL',
@@ -65,7 +64,8 @@ export class CometApi implements ICredentialType {
 			name: 'authStyle',
 			type: 'options',
 			default: 'bearer',
-			description: 'How the key is sent: CometAPI takes a Bearer token; midjourney-proxy servers usually the mj-api-secret header',
+			description:
+				'How the key is sent: CometAPI takes a Bearer token; midjourney-proxy servers usually the mj-api-secret header',
 			options: [
 				{
 					name: 'Bearer Token (CometAPI)',

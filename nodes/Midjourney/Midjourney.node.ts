@@ -18,7 +18,10 @@ export class Midjourney implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Midjourney',
 		name: 'midjourney',
-		icon: { light: 'file:../../icons/midjourney.svg', dark: 'file:../../icons/midjourney.dark.svg' },
+		icon: {
+			light: 'file:../../icons/midjourney.svg',
+			dark: 'file:../../icons/midjourney.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
@@ -30,7 +33,15 @@ export class Midjourney implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true, testedBy: 'cometApiConnection' }],
 		// Wait Mode "Callback": the server calls the parked execution's resume URL.
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties: nodeProperties(),
 	};
 

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -8,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { NO_HOOK_REGISTRATION } from './hookRegistration';
+import { readTriggerSettings } from './parameters/triggerSettings';
 import { testCometApiConnection } from './transport/connectionTest';
 import { receiveFinishedTask } from './trigger/receiveFinishedTask';
 
@@ -17,20 +17,26 @@ export class MidjourneyTaskTrigger implements INodeType {
 		// Not "midjourneyTrigger": n8n's node creator merges a trigger named like a node plus "Trigger"
 		// into that node's entry and gives it the trigger's description; each entry reads as itself.
 		name: 'midjourneyTaskTrigger',
-		icon: { light: 'file:../../icons/midjourney.svg', dark: 'file:../../icons/midjourney.dark.svg' },
+		icon: {
+			light: 'file:../../icons/midjourney.svg',
+			dark: 'file:../../icons/midjourney.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + $parameter["statuses"].join(", ") }}',
-		description: 'Starts the workflow when a Midjourney task finishes (the server calls this node back)',
+		description:
+			'Starts the workflow when a Midjourney task finishes (the server calls this node back)',
 		defaults: { name: 'Midjourney Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true, testedBy: 'cometApiConnection' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'midjourney' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'midjourney' },
+		],
 		properties: [
 			{
 				displayName:
-					'Set this node\'s Production URL as the Notify Hook URL of the Midjourney node (Wait for Completion off) and activate the workflow. Each finished task starts one execution.',
+					"Set this node's Production URL as the Notify Hook URL of the Midjourney node (Wait for Completion off) and activate the workflow. Each finished task starts one execution.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -74,7 +80,8 @@ export class MidjourneyTaskTrigger implements INodeType {
 						name: 'state',
 						type: 'string',
 						default: '',
-						description: 'Start only for tasks submitted with this State (e.g. the name of the submitting workflow); empty: any',
+						description:
+							'Start only for tasks submitted with this State (e.g. the name of the submitting workflow); empty: any',
 					},
 				],
 			},
@@ -87,12 +94,7 @@ export class MidjourneyTaskTrigger implements INodeType {
 	webhookMethods = NO_HOOK_REGISTRATION;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		return await receiveFinishedTask(this, {
-			statuses: this.getNodeParameter('statuses', []) as string[],
-			state: typeof options.state === 'string' ? options.state.trim() : '',
-			downloadImage: options.downloadImage === true,
-			binaryPropertyName: typeof options.binaryPropertyName === 'string' && options.binaryPropertyName.trim() ? options.binaryPropertyName.trim() : 'data',
-		});
+		const { filters, output } = readTriggerSettings(this);
+		return await receiveFinishedTask(this, filters, output);
 	}
 }

@@ -9,6 +9,7 @@
  *                     --latency-runs 10 --cpu-runs 3 --compare-poll 0.5 --concurrent-runs 5]
  *   BENCH_PROFILE=run.cpuprofile npm run bench   also keeps the CPU profile of section 4
  *   npm run bench -- --callback-only              only section 6 (Wait Mode Callback), spliced in
+ *   npm run bench -- --grid-only                  only section 7 (grid cutting), spliced in
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -30,8 +31,9 @@ import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
 import type { EmulatorOptions } from '../emulator';
 import { PACKAGE_NODE_TYPE, chain, midjourneyNode, runWorkflow } from '../harness';
 import { WaitingExecutions } from '../harness/waiting';
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../emulator/pngWriter';
 import type { ChildRequest, Snapshot } from './emulatorChild';
+import { GRID_HEADING, gridSection } from './gridCut';
 
 const KEY = 'sk-bench-emulator-key';
 
@@ -52,6 +54,8 @@ const { values: args } = parseArgs({
 		'videos-only': { type: 'boolean', default: false },
 		/** only section 6 (Wait Mode Callback), spliced in likewise */
 		'callback-only': { type: 'boolean', default: false },
+		/** only section 7 (grid cutting), spliced in likewise */
+		'grid-only': { type: 'boolean', default: false },
 	},
 });
 const T = Number(args['task-ms']);
@@ -469,7 +473,7 @@ interface VideoRun {
 	peakHeapMb: number;
 }
 
-const FIRST_FRAME = `data:image/png;base64,${encodePng({ width: 8, height: 8, data: Buffer.alloc(256, 120) }).toString('base64')}`;
+const FIRST_FRAME = `data:image/png;base64,${rgbaPng({ width: 8, height: 8, data: Buffer.alloc(256, 120) }).toString('base64')}`;
 
 /**
  * Animate from an image, batches of 4 videos, Download Video on, One Item per
@@ -739,6 +743,10 @@ async function main(): Promise<void> {
 		await sectionOnly(CALLBACK_HEADING, { taskDurationMs: T, concurrency: 10 * N, queueSize: 10 * N }, callbackSection);
 		return;
 	}
+	if (args['grid-only']) {
+		await sectionOnly(GRID_HEADING, {}, gridSection);
+		return;
+	}
 	const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 	const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
 	const machine = `Node ${process.version}, ${platform()} ${release()}, ${cpus().length} × ${cpuModel}, ${fixed(totalmem() / 2 ** 30, 0)} GB RAM`;
@@ -760,6 +768,7 @@ async function main(): Promise<void> {
 	let usage: Resources;
 	let videos: { markdown: string; pass: boolean };
 	let callback: { markdown: string; pass: boolean };
+	let grid: { markdown: string; pass: boolean };
 	try {
 		console.log('warming up…');
 		await batch(emulator, 5, 5, POLL_S);
@@ -785,6 +794,7 @@ async function main(): Promise<void> {
 		console.log(`   ${usage.runs.map((run) => `${fixed(run.cpuMsPerTask)} ms`).join(', ')} CPU per task`);
 		videos = await videoSection(emulator);
 		callback = await callbackSection(emulator);
+		grid = await gridSection();
 	} finally {
 		await emulator.close();
 	}
@@ -899,6 +909,7 @@ ${fixed(cpuPerTask - floorPerTask)} ms per task.
 
 ${videos.markdown}
 ${callback.markdown}
+${grid.markdown}
 ## Targets
 
 | target | measured | |

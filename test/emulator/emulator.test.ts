@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { request } from 'undici';
 
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from './pngWriter';
 import { parseFaultSpec } from './faults';
 import {
 	DEFAULT_OPTIONS,
@@ -33,7 +33,7 @@ function quarterColours(png: Buffer): number[][] {
 	return [img.pixel(w / 4, h / 4), img.pixel((3 * w) / 4, h / 4), img.pixel(w / 4, (3 * h) / 4), img.pixel((3 * w) / 4, (3 * h) / 4)];
 }
 
-const PNG_DATA_URI = `data:image/png;base64,${encodePng({ width: 10, height: 8, data: Buffer.alloc(10 * 8 * 4, 200) }).toString('base64')}`;
+const PNG_DATA_URI = `data:image/png;base64,${rgbaPng({ width: 10, height: 8, data: Buffer.alloc(10 * 8 * 4, 200) }).toString('base64')}`;
 
 const TEST_OPTIONS: Partial<EmulatorOptions> = {
 	...DEFAULT_OPTIONS,

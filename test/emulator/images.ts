@@ -1,4 +1,4 @@
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from './pngWriter';
 
 export type Rgba = readonly [number, number, number, number];
 
@@ -54,7 +54,7 @@ function paint(width: number, height: number, colourAt: (x: number, y: number) =
 			data[i + 3] = a;
 		}
 	}
-	return encodePng({ width, height, data });
+	return rgbaPng({ width, height, data });
 }
 
 /** A 2x2 grid, quarter n filled with QUARTER_COLOURS[n-1]. */

@@ -135,3 +135,21 @@ export function chunkOffset(png: Buffer, type: string): number {
 	if (at < 0) throw new Error(`no ${type} chunk`);
 	return at;
 }
+
+/**
+ * 8-bit RGBA pixels as a plain PNG (one IDAT, filter 0 on every row), at
+ * once: the emulator's pictures and the tests' input images. The node's own
+ * encoder is asynchronous (Compression Streams); fixtures are made here.
+ */
+export function rgbaPng({ width, height, data }: { width: number; height: number; data: Buffer }): Buffer {
+	if (data.length !== width * height * 4) throw new Error(`expected ${width * height * 4} bytes of RGBA, got ${data.length}`);
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	header[9] = 6;
+	const stride = width * 4;
+	const rows = Buffer.alloc((stride + 1) * height);
+	for (let y = 0; y < height; y++) data.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
+	return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}

@@ -3,7 +3,7 @@
  * and logged as a created, charged task, which then ends in FAILURE with the
  * reason), and the upload endpoint stores files it serves by URL.
  */
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from './pngWriter';
 import { useContractEmulator } from './contractClient';
 import { DEFAULT_OPTIONS } from './index';
 import { promptRefusal } from './promptRefusals';
@@ -38,7 +38,7 @@ describe('prompt refusals', () => {
 	});
 
 	it('refuses edits prompts alike', async () => {
-		const image = `data:image/png;base64,${encodePng({ width: 4, height: 4, data: Buffer.alloc(64, 90) }).toString('base64')}`;
+		const image = `data:image/png;base64,${rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, 90) }).toString('base64')}`;
 		const { json } = await post('/mj/submit/edits', { image, prompt: 'a bottle --foo' });
 		expect(json.code).toBe(1);
 		expect((await waitTask(String(json.result))).task.failReason).toBe('Invalid parameter, Unrecognized parameter(s): `--foo`');
@@ -47,7 +47,7 @@ describe('prompt refusals', () => {
 
 describe('upload-discord-images', () => {
 	it('stores each file and serves it at its URL, byte for byte with its type', async () => {
-		const png = encodePng({ width: 6, height: 5, data: Buffer.alloc(6 * 5 * 4, 33) });
+		const png = rgbaPng({ width: 6, height: 5, data: Buffer.alloc(6 * 5 * 4, 33) });
 		const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
 		const { json } = await post('/mj/submit/upload-discord-images', {
 			base64Array: [`data:image/png;base64,${png.toString('base64')}`, `data:image/jpeg;base64,${jpeg.toString('base64')}`],

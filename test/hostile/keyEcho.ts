@@ -9,7 +9,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../emulator/pngWriter';
 
 export interface KeyEchoOptions {
 	/** the status every fetch answers with (default SUCCESS) */
@@ -104,7 +104,7 @@ function task(id: string, options: KeyEchoOptions, credential: string, url: stri
 export async function startKeyEcho(initial: Partial<KeyEchoOptions> = {}): Promise<KeyEcho> {
 	const options: KeyEchoOptions = { status: 'SUCCESS', echo: true, ...initial };
 	const requests: KeyEchoRequest[] = [];
-	const png = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, 200) });
+	const png = rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, 200) });
 	let url = '';
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { request } from 'undici';
 
-import { encodePng } from '../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../emulator/pngWriter';
 
 export interface ReceivedRequest {
 	method: string;
@@ -59,7 +59,7 @@ export async function startServer(host: string, handle: Handler): Promise<Hostil
 }
 
 /** A small PNG, what an image host answers. */
-export const PNG_BYTES = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, 200) });
+export const PNG_BYTES = rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, 200) });
 
 /**
  * The "thief" on another host: records every header and body it is sent and

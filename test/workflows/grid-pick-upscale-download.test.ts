@@ -104,7 +104,7 @@ describe(FIXTURE, () => {
 		const binary = item.binary!.data;
 		expect(binary).toMatchObject({ mimeType: 'image/png', fileName: `midjourney-${task.id}.png` });
 		if (binaryMode === 'filesystem') expect(binary.id).toMatch(/^filesystem/);
-		const image = decodePng(await binaryBuffer(binary));
+		const image = await decodePng(await binaryBuffer(binary));
 		expect([image.width, image.height]).toEqual([64, 64]);
 		const expected = Buffer.alloc(image.data.length);
 		for (let offset = 0; offset < expected.length; offset += 4) Buffer.from(QUARTER_COLOURS[2]).copy(expected, offset);

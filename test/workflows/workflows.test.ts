@@ -77,7 +77,7 @@ describe.each(['8.1', '7'])('on an account whose default Midjourney version is %
 			expect(upscaled.json).toMatchObject({ status: 'SUCCESS', action: 'UPSCALE' });
 			const task = emu.emulator.tasks.get(String(upscaled.json.taskId))!;
 			expect(task.customId).toBe(pictures[2].json.U);
-			const image = decodePng(await binaryBuffer(upscaled.binary!.data));
+			const image = await decodePng(await binaryBuffer(upscaled.binary!.data));
 			const colour = Buffer.from(QUARTER_COLOURS[2]);
 			for (let offset = 0; offset < image.data.length; offset += 4) {
 				if (!image.data.subarray(offset, offset + 4).equals(colour)) throw new Error(`pixel ${offset / 4} is not picture 3's colour`);

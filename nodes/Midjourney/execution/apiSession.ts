@@ -1,7 +1,12 @@
 import { createRedactor, type Redactor } from '../model/redaction';
 import { normaliseBaseUrl } from '../transport/baseUrl';
 import { MidjourneyClient, type RequestSender } from '../transport/client';
-import { CREDENTIAL_TYPE, cancelSignalOf, createN8nSender, type RequestContext } from '../transport/n8nHttp';
+import {
+	CREDENTIAL_TYPE,
+	cancelSignalOf,
+	createN8nSender,
+	type RequestContext,
+} from '../transport/n8nHttp';
 import { sleepUnlessCancelled } from '../waiting/cancellableSleep';
 
 /** The credential's API, ready to use: for a run of the node and for a server's callback alike. */
@@ -26,5 +31,10 @@ export async function openApiSession(ctx: RequestContext): Promise<ApiSession> {
 		const response = await send(request);
 		return { ...response, body: redactor.json(response.body) };
 	};
-	return { baseUrl, redactor, client: new MidjourneyClient(sender, { sleep, secret, baseUrl }), sleep };
+	return {
+		baseUrl,
+		redactor,
+		client: new MidjourneyClient(sender, { sleep, secret, baseUrl }),
+		sleep,
+	};
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
 import type { Redactor } from '../model/redaction';
@@ -13,7 +18,9 @@ import { errorItemJson, toNodeError } from './nodeErrors';
  */
 export function collectOutput(
 	ctx: Pick<IExecuteFunctions, 'getNode' | 'continueOnFail'>,
-	results: ItemResult[], redactor: Redactor): INodeExecutionData[] {
+	results: ItemResult[],
+	redactor: Redactor,
+): INodeExecutionData[] {
 	const output: INodeExecutionData[] = [];
 	const continueOnFail = ctx.continueOnFail();
 	let firstError: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
@@ -23,23 +30,36 @@ export function collectOutput(
 			continue;
 		}
 		if (continueOnFail) {
-			output.push({ json: errorItemJson(result.error, redactor), pairedItem: { item: result.itemIndex } });
+			output.push({
+				json: errorItemJson(result.error, redactor),
+				pairedItem: { item: result.itemIndex },
+			});
 		} else {
-			firstError ??= { itemIndex: result.itemIndex, error: toNodeError(ctx, result.error, result.itemIndex, redactor) };
+			firstError ??= {
+				itemIndex: result.itemIndex,
+				error: toNodeError(ctx, result.error, result.itemIndex, redactor),
+			};
 		}
 	}
 	if (firstError) {
 		const others = results
 			.filter((result) => result.itemIndex !== firstError!.itemIndex)
 			.flatMap((result) => [
-				...(result.items ?? []).map((item) => `item ${result.itemIndex}: task ${String(item.json.taskId)} (${String(item.json.status)})`),
+				...(result.items ?? []).map(
+					(item) =>
+						`item ${result.itemIndex}: task ${String(item.json.taskId)} (${String(item.json.status)})`,
+				),
 				...(result.error instanceof MidjourneyError && result.error.details.taskId
-					? [`item ${result.itemIndex}: task ${result.error.details.taskId} (${result.error.details.status ?? result.error.kind})`]
+					? [
+							`item ${result.itemIndex}: task ${result.error.details.taskId} (${result.error.details.status ?? result.error.kind})`,
+						]
 					: []),
 			]);
 		if (others.length) {
 			const error = firstError.error;
-			error.description = redactor.text(`${error.description ?? ''}\nOther tasks this run created: ${others.join('; ')}.`.trim());
+			error.description = redactor.text(
+				`${error.description ?? ''}\nOther tasks this run created: ${others.join('; ')}.`.trim(),
+			);
 		}
 		throw firstError.error;
 	}

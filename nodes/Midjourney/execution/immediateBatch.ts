@@ -15,12 +15,16 @@ export async function runImmediateBatch(
 	client: MidjourneyClient,
 	baseUrl: string,
 ): Promise<ItemResult[]> {
-	return await mapWithConcurrency(ctx.getInputData(), IMMEDIATE_CONCURRENCY, async (_, itemIndex): Promise<ItemResult> => {
-		try {
-			const json = await operation.run({ ctx, itemIndex, client, baseUrl });
-			return { itemIndex, items: [{ json, pairedItem: { item: itemIndex } }] };
-		} catch (error) {
-			return { itemIndex, error };
-		}
-	});
+	return await mapWithConcurrency(
+		ctx.getInputData(),
+		IMMEDIATE_CONCURRENCY,
+		async (_, itemIndex): Promise<ItemResult> => {
+			try {
+				const json = await operation.run({ ctx, itemIndex, client, baseUrl });
+				return { itemIndex, items: [{ json, pairedItem: { item: itemIndex } }] };
+			} catch (error) {
+				return { itemIndex, error };
+			}
+		},
+	);
 }

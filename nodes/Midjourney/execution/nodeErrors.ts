@@ -29,17 +29,23 @@ export function toNodeError(
 				? redactor.text(error.description ?? '') || undefined
 				: undefined;
 		if (error instanceof NodeApiError) {
-			return new NodeApiError(ctx.getNode(), { message }, {
-				message,
-				description,
-				httpCode: error.httpCode ?? undefined,
-				itemIndex,
-			});
+			return new NodeApiError(
+				ctx.getNode(),
+				{ message },
+				{
+					message,
+					description,
+					httpCode: error.httpCode ?? undefined,
+					itemIndex,
+				},
+			);
 		}
 		return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	}
 	const message = redactor.text(error.message);
-	const description = error.details.description ? redactor.text(error.details.description) : undefined;
+	const description = error.details.description
+		? redactor.text(error.details.description)
+		: undefined;
 	if (error.kind === 'input') {
 		return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	}
@@ -49,7 +55,8 @@ export function toNodeError(
 	if (error.details.taskId) response.taskId = redactor.text(error.details.taskId);
 	// Not `status`: NodeApiError would read a task status as the HTTP status code.
 	if (error.details.status) response.taskStatus = redactor.text(error.details.status);
-	if (error.details.progress !== undefined) response.progress = redactor.text(error.details.progress);
+	if (error.details.progress !== undefined)
+		response.progress = redactor.text(error.details.progress);
 	return new NodeApiError(ctx.getNode(), response, {
 		message,
 		description,

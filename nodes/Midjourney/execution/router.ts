@@ -20,9 +20,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	const definition = findOperation(resource, operation);
 	if (!definition) {
-		const error = new MidjourneyError('input', `Unknown operation "${operation}" of resource "${resource}"`, {
-			description: 'Pick the resource and operation again in the node.',
-		});
+		const error = new MidjourneyError(
+			'input',
+			`Unknown operation "${operation}" of resource "${resource}"`,
+			{
+				description: 'Pick the resource and operation again in the node.',
+			},
+		);
 		throw toNodeError(this, error, 0, redactor);
 	}
 	let results: ItemResult[];

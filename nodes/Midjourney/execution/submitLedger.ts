@@ -24,7 +24,11 @@ const MAYBE_CREATED = new Set<MidjourneyErrorKind>(['ambiguousSubmit', 'cancelle
 /** Context key; one ledger per node (n8n keeps the context per node). */
 const CONTEXT_KEY = 'midjourneySubmits';
 
-export type ItemSubmit = (endpoint: string, body: IDataObject, send: () => Promise<SubmittedTask>) => Promise<SubmittedTask>;
+export type ItemSubmit = (
+	endpoint: string,
+	body: IDataObject,
+	send: () => Promise<SubmittedTask>,
+) => Promise<SubmittedTask>;
 
 /** FNV-1a over the request, so the ledger holds no prompt or image. */
 function fingerprintOf(endpoint: string, body: IDataObject): string {
@@ -75,7 +79,8 @@ export class SubmitLedger {
 				return sent.value;
 			}
 			// Only an unclear answer (or a cancel mid-request) may have created a task; any other refusal created none.
-			if (!(sent.error instanceof MidjourneyError && MAYBE_CREATED.has(sent.error.kind))) delete this.entries[key];
+			if (!(sent.error instanceof MidjourneyError && MAYBE_CREATED.has(sent.error.kind)))
+				delete this.entries[key];
 			throw sent.error;
 		};
 	}

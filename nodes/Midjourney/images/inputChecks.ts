@@ -22,7 +22,9 @@ export type ImageReference =
  * starts a URL or data URI, since a data URI itself contains a comma.
  */
 export function splitImageList(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value.map((entry) => String(entry ?? '')) : [String(value ?? '')];
+	const parts = Array.isArray(value)
+		? value.map((entry) => String(entry ?? ''))
+		: [String(value ?? '')];
 	return parts
 		.flatMap((part) => part.split(/\s*[\r\n]+\s*|\s*,\s*(?=(?:https?:|data:))/i))
 		.map((entry) => entry.trim())
@@ -33,9 +35,13 @@ export function splitImageList(value: unknown): string[] {
 export function toImageReference(entry: string, label: string): ImageReference {
 	if (/^data:/i.test(entry)) return { kind: 'dataUri', value: entry };
 	if (/^https?:\/\//i.test(entry)) return { kind: 'url', url: entry };
-	throw new MidjourneyError('input', `${label} is not an image URL or data URI: "${entry.slice(0, 60)}"`, {
-		description: 'Give an http(s) URL, or a data URI such as data:image/png;base64,iVBORw0…',
-	});
+	throw new MidjourneyError(
+		'input',
+		`${label} is not an image URL or data URI: "${entry.slice(0, 60)}"`,
+		{
+			description: 'Give an http(s) URL, or a data URI such as data:image/png;base64,iVBORw0…',
+		},
+	);
 }
 
 /** Comma-separated binary property names; "*" means all binary properties of the item. */
@@ -52,15 +58,21 @@ export function checkImageSize(bytes: number, label: string): void {
 	if (bytes <= MAX_IMAGE_BYTES) return;
 	const limit = MAX_IMAGE_BYTES / 1048576;
 	// Two decimals, so that a file just over the limit does not read "10.0 MB".
-	throw new MidjourneyError('input', `${label} is too large (${(bytes / 1048576).toFixed(2)} MB, the limit is ${limit} MB)`, {
-		description: `Images may be at most ${limit} MB. Resize or compress it first.`,
-	});
+	throw new MidjourneyError(
+		'input',
+		`${label} is too large (${(bytes / 1048576).toFixed(2)} MB, the limit is ${limit} MB)`,
+		{
+			description: `Images may be at most ${limit} MB. Resize or compress it first.`,
+		},
+	);
 }
 
 /** Checks the bytes are a PNG/JPEG/WebP/GIF under the size limit and returns the data URI. */
 export function imageBytesToDataUri(data: Buffer, label: string): string {
 	if (data.length === 0) {
-		throw new MidjourneyError('input', `${label} is empty`, { description: 'The file has no content.' });
+		throw new MidjourneyError('input', `${label} is empty`, {
+			description: 'The file has no content.',
+		});
 	}
 	checkImageSize(data.length, label);
 	const type = detectImageType(data);
@@ -76,8 +88,12 @@ export function imageBytesToDataUri(data: Buffer, label: string): string {
 export function checkTotalSize(dataUris: string[]): void {
 	const total = dataUris.reduce((sum, uri) => sum + uri.length, 0);
 	if (total > MAX_TOTAL_BASE64_BYTES) {
-		throw new MidjourneyError('input', `The images are too large together (${(total / 1048576).toFixed(1)} MB encoded)`, {
-			description: `One request may carry at most ${MAX_TOTAL_BASE64_BYTES / 1048576} MB of encoded images. Use fewer or smaller images.`,
-		});
+		throw new MidjourneyError(
+			'input',
+			`The images are too large together (${(total / 1048576).toFixed(1)} MB encoded)`,
+			{
+				description: `One request may carry at most ${MAX_TOTAL_BASE64_BYTES / 1048576} MB of encoded images. Use fewer or smaller images.`,
+			},
+		);
 	}
 }

@@ -1,8 +1,9 @@
-import { deflateZlib, inflateZlib, ZlibError } from './zlib';
+import { CompressionError, deflateZlib, inflateZlib } from './compression';
 
 /**
  * PNG decode, crop and encode, enough to cut a Midjourney grid into its four
- * pictures without a dependency. Decoding covers the whole PNG 1.2 format
+ * pictures without a dependency (zlib comes from the runtime's Compression
+ * Streams, see compression.ts). Decoding covers the whole PNG 1.2 format
  * (all colour types and bit depths, palettes with transparency, Adam7
  * interlacing); everything is converted to 8-bit RGBA.
  */
@@ -52,7 +53,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** Encodes 8-bit RGBA pixels as a non-interlaced PNG (filter 0 on every row). */
-export function encodePng(image: RgbaImage): Buffer {
+export async function encodePng(image: RgbaImage): Promise<Buffer> {
 	const { width, height, data } = image;
 	if (data.length !== width * height * 4) {
 		throw new PngError(`expected ${width * height * 4} bytes of RGBA, got ${data.length}`);
@@ -70,7 +71,7 @@ export function encodePng(image: RgbaImage): Buffer {
 	return Buffer.concat([
 		PNG_SIGNATURE,
 		chunk('IHDR', header),
-		chunk('IDAT', deflateZlib(raw)),
+		chunk('IDAT', await deflateZlib(raw)),
 		chunk('IEND', Buffer.alloc(0)),
 	]);
 }
@@ -105,7 +106,8 @@ const ADAM7 = [
 ];
 
 function readHeader(data: Buffer): PngHeader {
-	if (data.length < 8 || !data.subarray(0, 8).equals(PNG_SIGNATURE)) throw new PngError('not a PNG file');
+	if (data.length < 8 || !data.subarray(0, 8).equals(PNG_SIGNATURE))
+		throw new PngError('not a PNG file');
 	// Signature, then IHDR (length, type, 13 bytes, CRC): anything shorter cannot be read.
 	if (data.length < 33) throw new PngError('the PNG is truncated (in its header)');
 	if (data.toString('latin1', 12, 16) !== 'IHDR' || data.readUInt32BE(8) !== 13) {
@@ -122,14 +124,22 @@ function readHeader(data: Buffer): PngHeader {
 		throw new PngError(`unsupported PNG colour type ${colourType} with bit depth ${bitDepth}`);
 	}
 	if (width === 0 || height === 0) throw new PngError('the PNG has no pixels');
-	if (width * height > MAX_PIXELS) throw new PngError(`the PNG is too large (${width} x ${height})`);
-	if (data[26] !== 0 || data[27] !== 0) throw new PngError('unknown PNG compression or filter method');
+	if (width * height > MAX_PIXELS)
+		throw new PngError(`the PNG is too large (${width} x ${height})`);
+	if (data[26] !== 0 || data[27] !== 0)
+		throw new PngError('unknown PNG compression or filter method');
 	if (data[28] > 1) throw new PngError('unknown PNG interlace method');
 	return { width, height, bitDepth, colourType, interlaced: data[28] === 1 };
 }
 
 /** Reverses the per-row filters of one (sub-)image in place; returns the unfiltered rows. */
-function unfilter(raw: Uint8Array, offset: number, width: number, height: number, bitsPerPixel: number): Uint8Array {
+function unfilter(
+	raw: Uint8Array,
+	offset: number,
+	width: number,
+	height: number,
+	bitsPerPixel: number,
+): Uint8Array {
 	const stride = Math.ceil((width * bitsPerPixel) / 8);
 	const bpp = Math.max(1, bitsPerPixel >> 3);
 	const out = new Uint8Array(stride * height);
@@ -222,7 +232,13 @@ function expandPixels(
 					r = to8(first);
 					g = to8(second);
 					b = to8(third);
-					if (transparent && first === transparent[0] && second === transparent[1] && third === transparent[2]) a = 0;
+					if (
+						transparent &&
+						first === transparent[0] &&
+						second === transparent[1] &&
+						third === transparent[2]
+					)
+						a = 0;
 					break;
 				}
 				case 3: {
@@ -254,7 +270,7 @@ function expandPixels(
 }
 
 /** Decodes any valid PNG into 8-bit RGBA; throws PngError on anything else. */
-export function decodePng(input: Uint8Array): RgbaImage {
+export async function decodePng(input: Uint8Array): Promise<RgbaImage> {
 	const data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 	const header = readHeader(data);
 	const palette: Palette = {};
@@ -274,7 +290,8 @@ export function decodePng(input: Uint8Array): RgbaImage {
 		else if (type === 'PLTE') palette.rgb = new Uint8Array(body);
 		else if (type === 'tRNS') {
 			if (header.colourType === 3) palette.alpha = new Uint8Array(body);
-			else if (header.colourType === 0 && body.length >= 2) palette.transparent = [body.readUInt16BE(0)];
+			else if (header.colourType === 0 && body.length >= 2)
+				palette.transparent = [body.readUInt16BE(0)];
 			else if (header.colourType === 2 && body.length >= 6) {
 				palette.transparent = [body.readUInt16BE(0), body.readUInt16BE(2), body.readUInt16BE(4)];
 			}
@@ -284,7 +301,8 @@ export function decodePng(input: Uint8Array): RgbaImage {
 		}
 		pos = end;
 	}
-	if (!ended || idat.length === 0) throw new PngError('the PNG is truncated (no image data or no end)');
+	if (!ended || idat.length === 0)
+		throw new PngError('the PNG is truncated (no image data or no end)');
 	if (header.colourType === 3 && !palette.rgb) throw new PngError('the PNG has no palette');
 
 	const { width, height, bitDepth, colourType, interlaced } = header;
@@ -299,8 +317,11 @@ export function decodePng(input: Uint8Array): RgbaImage {
 				height: Math.ceil((height - y0) / dy),
 			})).filter((pass) => pass.width > 0 && pass.height > 0)
 		: [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
-	const rawSize = passes.reduce((sum, pass) => sum + (Math.ceil((pass.width * bitsPerPixel) / 8) + 1) * pass.height, 0);
-	const raw = inflateImageData(Buffer.concat(idat), rawSize);
+	const rawSize = passes.reduce(
+		(sum, pass) => sum + (Math.ceil((pass.width * bitsPerPixel) / 8) + 1) * pass.height,
+		0,
+	);
+	const raw = await inflateImageData(Buffer.concat(idat), rawSize);
 	if (raw.length < rawSize) throw new PngError('the PNG image data is truncated');
 
 	const rgba = Buffer.alloc(width * height * 4);
@@ -313,22 +334,39 @@ export function decodePng(input: Uint8Array): RgbaImage {
 	return { width, height, data: rgba };
 }
 
-function inflateImageData(compressed: Uint8Array, size: number): Uint8Array {
+/** The image data, inflated to at most the size its header calls for (a bomb is refused there). */
+async function inflateImageData(compressed: Uint8Array, size: number): Promise<Uint8Array> {
 	let failure: unknown;
 	try {
-		return inflateZlib(compressed, size);
+		return await inflateZlib(compressed, size);
 	} catch (error) {
 		failure = error;
 	}
 	// Outside the catch block: n8n's lint wants errors thrown there to be node errors.
-	if (failure instanceof ZlibError) throw new PngError(`the PNG image data is damaged (${failure.message})`);
+	if (failure instanceof CompressionError)
+		throw new PngError(`the PNG image data is damaged (${failure.message})`);
 	throw failure;
 }
 
 /** A rectangle of an image, as a new image. */
-export function cropImage(image: RgbaImage, left: number, top: number, width: number, height: number): RgbaImage {
-	if (left < 0 || top < 0 || width <= 0 || height <= 0 || left + width > image.width || top + height > image.height) {
-		throw new PngError(`crop ${width}x${height}+${left}+${top} is outside the ${image.width}x${image.height} image`);
+export function cropImage(
+	image: RgbaImage,
+	left: number,
+	top: number,
+	width: number,
+	height: number,
+): RgbaImage {
+	if (
+		left < 0 ||
+		top < 0 ||
+		width <= 0 ||
+		height <= 0 ||
+		left + width > image.width ||
+		top + height > image.height
+	) {
+		throw new PngError(
+			`crop ${width}x${height}+${left}+${top} is outside the ${image.width}x${image.height} image`,
+		);
 	}
 	const data = Buffer.alloc(width * height * 4);
 	for (let y = 0; y < height; y++) {
@@ -342,18 +380,22 @@ export function cropImage(image: RgbaImage, left: number, top: number, width: nu
  * Cuts a 2x2 Midjourney grid into its four pictures, in button order:
  * 1 top left, 2 top right, 3 bottom left, 4 bottom right. Each is a PNG.
  */
-export function splitGrid(grid: Uint8Array): Buffer[] {
-	const image = decodePng(grid);
+export async function splitGrid(grid: Uint8Array): Promise<Buffer[]> {
+	const image = await decodePng(grid);
 	if (image.width < 2 || image.height < 2) throw new PngError('the grid is too small to cut');
 	const halfWidth = Math.floor(image.width / 2);
 	const halfHeight = Math.floor(image.height / 2);
 	// On odd sizes the middle column / row belongs to neither picture: drop it.
 	const right = image.width - halfWidth;
 	const bottom = image.height - halfHeight;
-	return [
-		[0, 0],
-		[right, 0],
-		[0, bottom],
-		[right, bottom],
-	].map(([left, top]) => encodePng(cropImage(image, left, top, halfWidth, halfHeight)));
+	return await Promise.all(
+		[
+			[0, 0],
+			[right, 0],
+			[0, bottom],
+			[right, bottom],
+		].map(
+			async ([left, top]) => await encodePng(cropImage(image, left, top, halfWidth, halfHeight)),
+		),
+	);
 }

@@ -91,7 +91,9 @@ function camelCase(text: string): string {
 		.split(/[^A-Za-z0-9_]+/)
 		.filter(Boolean);
 	return words
-		.map((word, index) => (index === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : capitalise(word)))
+		.map((word, index) =>
+			index === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : capitalise(word),
+		)
 		.join('');
 }
 
@@ -122,7 +124,10 @@ export function displayLabel(button: MjButton): string {
 
 /** Case, spaces and the emoji variation selector do not matter. */
 function normalise(text: string): string {
-	return text.replace(/\uFE0F/g, '').replace(/\s+/g, '').toLowerCase();
+	return text
+		.replace(/\uFE0F/g, '')
+		.replace(/\s+/g, '')
+		.toLowerCase();
 }
 
 /**
@@ -156,7 +161,8 @@ export function formatAvailableButtons(buttons: MjButton[]): string {
 		.join(', ');
 }
 
-const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const isOptionalText = (value: unknown) =>
+	value === undefined || value === null || typeof value === 'string';
 
 /**
  * A task's `buttons` as a list of usable buttons: anything but a list counts
@@ -168,7 +174,11 @@ export function buttonList(buttons: unknown): MjButton[] {
 	return buttons.filter((entry: unknown): entry is MjButton => {
 		if (entry === null || typeof entry !== 'object') return false;
 		const button = entry as Record<string, unknown>;
-		return typeof button.customId === 'string' && isOptionalText(button.label) && isOptionalText(button.emoji);
+		return (
+			typeof button.customId === 'string' &&
+			isOptionalText(button.label) &&
+			isOptionalText(button.emoji)
+		);
 	});
 }
 
@@ -183,7 +193,12 @@ export function splitButtons(buttons: unknown): {
 		let key = buttonKey(button);
 		for (let suffix = 2; key in fields; suffix++) key = `${buttonKey(button)}_${suffix}`;
 		fields[key] = button.customId;
-		actions.push({ label: displayLabel(button), key, customId: button.customId, needsModal: needsModal(button.customId) });
+		actions.push({
+			label: displayLabel(button),
+			key,
+			customId: button.customId,
+			needsModal: needsModal(button.customId),
+		});
 	}
 	return { fields, actions };
 }

@@ -42,12 +42,20 @@ function base64Fragments(value: string): string[] {
 		const fragment = encoded.slice(first, end);
 		if (fragment.length >= MIN_BASE64_FRAGMENT) fragments.push(fragment);
 	}
-	return fragments.flatMap((fragment) => [fragment, urlSafe(fragment), encodeURIComponent(fragment)]);
+	return fragments.flatMap((fragment) => [
+		fragment,
+		urlSafe(fragment),
+		encodeURIComponent(fragment),
+	]);
 }
 
 function urlEncodings(value: string): string[] {
 	const encoded = encodeURIComponent(value);
-	return [encoded, encoded.replace(/%20/g, '+'), encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())];
+	return [
+		encoded,
+		encoded.replace(/%20/g, '+'),
+		encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+	];
 }
 
 function jsonEscapings(value: string): string[] {
@@ -60,10 +68,17 @@ export function secretForms(storedKey: unknown): string[] {
 	const stored = typeof storedKey === 'string' ? storedKey : String(storedKey ?? '');
 	const key = cleanApiKey(stored);
 	if (key.length < MIN_SECRET_LENGTH) return [];
-	const plain = [stored, stored.trim(), key, `Bearer ${key}`].filter((form) => form.trim().length >= MIN_SECRET_LENGTH);
+	const plain = [stored, stored.trim(), key, `Bearer ${key}`].filter(
+		(form) => form.trim().length >= MIN_SECRET_LENGTH,
+	);
 	const forms = new Set<string>();
 	for (const form of plain) {
-		for (const variant of [form, ...urlEncodings(form), ...jsonEscapings(form), ...base64Fragments(form)]) {
+		for (const variant of [
+			form,
+			...urlEncodings(form),
+			...jsonEscapings(form),
+			...base64Fragments(form),
+		]) {
 			if (variant.length >= MIN_SECRET_LENGTH) forms.add(variant);
 		}
 	}

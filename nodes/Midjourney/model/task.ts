@@ -76,12 +76,24 @@ export function normaliseStatus(status: string): string {
 }
 
 /** The task fields the node reads as text (a server may send a number, or worse, in any of them). */
-const TEXT_FIELDS = ['status', 'progress', 'action', 'prompt', 'promptEn', 'description', 'state', 'failReason', 'imageUrl', 'videoUrl'] as const;
+const TEXT_FIELDS = [
+	'status',
+	'progress',
+	'action',
+	'prompt',
+	'promptEn',
+	'description',
+	'state',
+	'failReason',
+	'imageUrl',
+	'videoUrl',
+] as const;
 
 /** A server's value where text is expected: numbers and booleans as text, anything else dropped. */
 function asText(value: unknown): string | undefined {
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return String(value);
 	return undefined;
 }
 
@@ -101,10 +113,14 @@ export function normaliseTask(task: MjTask): MjTask {
 		const raw = task[name];
 		if (raw === undefined || raw === null || typeof raw === 'string') continue;
 		const text = asText(raw);
-		set(name, name === 'progress' && typeof raw === 'number' && text !== undefined ? `${text}%` : text);
+		set(
+			name,
+			name === 'progress' && typeof raw === 'number' && text !== undefined ? `${text}%` : text,
+		);
 	}
 	const status = (normalised ?? task).status;
-	if (typeof status === 'string' && normaliseStatus(status) !== status) set('status', normaliseStatus(status));
+	if (typeof status === 'string' && normaliseStatus(status) !== status)
+		set('status', normaliseStatus(status));
 	return normalised ?? task;
 }
 
@@ -131,7 +147,11 @@ export interface SubmittedTask {
 /** The task as known right after submit, before any poll. */
 export function submittedTaskSnapshot(submitted: SubmittedTask): MjTask {
 	const status =
-		submitted.code === SUBMIT_CODE.modal ? 'MODAL' : submitted.code === SUBMIT_CODE.queued ? 'NOT_START' : 'SUBMITTED';
+		submitted.code === SUBMIT_CODE.modal
+			? 'MODAL'
+			: submitted.code === SUBMIT_CODE.queued
+				? 'NOT_START'
+				: 'SUBMITTED';
 	return { id: submitted.taskId, status, progress: '0%', description: submitted.description };
 }
 
@@ -143,3 +163,6 @@ export function submittedTaskSnapshot(submitted: SubmittedTask): MjTask {
 export function isTaskIdToken(id: string): boolean {
 	return /^[A-Za-z0-9_-]{1,128}$/.test(id);
 }
+
+/** What finished tasks of an operation can hold, so the download options that apply show and default on. */
+export type TaskResult = 'images' | 'videos';

@@ -20,7 +20,11 @@ interface VersionDependent {
 	instead?: string;
 }
 
-const button = (customId: string, label: string, emoji = ''): MjButton => ({ customId, label, emoji });
+const button = (customId: string, label: string, emoji = ''): MjButton => ({
+	customId,
+	label,
+	emoji,
+});
 
 const VERSION_DEPENDENT: VersionDependent[] = [
 	{
@@ -34,7 +38,10 @@ const VERSION_DEPENDENT: VersionDependent[] = [
 		instead: 'V8.1 renders 2K itself with --hd',
 	},
 	{
-		buttons: [button('MJ::JOB::upsample_v5_2x::1::h::SOLO', 'Upscale (2x)'), button('MJ::JOB::upsample_v5_4x::1::h::SOLO', 'Upscale (4x)')],
+		buttons: [
+			button('MJ::JOB::upsample_v5_2x::1::h::SOLO', 'Upscale (2x)'),
+			button('MJ::JOB::upsample_v5_4x::1::h::SOLO', 'Upscale (4x)'),
+		],
 		offeredOn: 'V5',
 		offeredBy: (version) => version >= 5 && version < 6,
 		pin: '--v 5.2',
@@ -84,7 +91,10 @@ export function promptVersion(task: MjTask): PromptVersion | undefined {
  * for any other button, or when the version does offer it (then something else
  * took it away, such as an upscale of an upscale, which has no second one).
  */
-export function versionLacksButton(task: MjTask, wanted: string): { lacks: string; remedy: string } | undefined {
+export function versionLacksButton(
+	task: MjTask,
+	wanted: string,
+): { lacks: string; remedy: string } | undefined {
 	for (const entry of VERSION_DEPENDENT) {
 		const known = findButton(entry.buttons, wanted);
 		if (!known) continue;

@@ -1,8 +1,12 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { RESOURCES, registeredOperations, type ResourceName } from './index';
-import type { TaskResult } from './types';
-import { optionsCollection, simplifyField, waitForCompletionFields } from '../parameters/options.description';
+import type { TaskResult } from '../model/task';
+import {
+	optionsCollection,
+	simplifyField,
+	waitForCompletionFields,
+} from '../parameters/options.description';
 
 /**
  * The node's fields, derived from the registry: the Resource dropdown, one
@@ -51,15 +55,25 @@ export function nodeProperties(): INodeProperties[] {
 		};
 	});
 	const ownFields = operations.flatMap(({ resource, operation, definition }) =>
-		updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, definition.fields),
+		updateDisplayOptions(
+			{ show: { resource: [resource], operation: [operation] } },
+			definition.fields,
+		),
 	);
 	const withResult = (result: TaskResult) =>
 		operations
-			.filter((entry) => entry.definition.kind !== 'immediate' && entry.definition.results.includes(result))
+			.filter(
+				(entry) =>
+					entry.definition.kind !== 'immediate' && entry.definition.results.includes(result),
+			)
 			.map((entry) => entry.operation);
 	const targets = {
-		tasks: operations.filter((entry) => entry.definition.kind !== 'immediate').map((entry) => entry.operation),
-		submit: operations.filter((entry) => entry.definition.kind === 'submit').map((entry) => entry.operation),
+		tasks: operations
+			.filter((entry) => entry.definition.kind !== 'immediate')
+			.map((entry) => entry.operation),
+		submit: operations
+			.filter((entry) => entry.definition.kind === 'submit')
+			.map((entry) => entry.operation),
 		waitingReads: operations
 			.filter((entry) => entry.definition.kind === 'read' && entry.definition.waits)
 			.map((entry) => entry.operation),

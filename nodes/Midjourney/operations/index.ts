@@ -20,7 +20,8 @@ import { extend } from './video/extend.operation';
 export const RESOURCES = {
 	image: {
 		displayName: 'Image',
-		description: 'Create images from prompts or other images, edit, describe or upload one, shorten a prompt',
+		description:
+			'Create images from prompts or other images, edit, describe or upload one, shorten a prompt',
 		operations: { imagine, blend, describe, edit, shorten, upload },
 	},
 	video: {
@@ -30,7 +31,8 @@ export const RESOURCES = {
 	},
 	task: {
 		displayName: 'Task',
-		description: 'Continue or read existing tasks: press a button, answer a dialog, fetch, get the seed',
+		description:
+			'Continue or read existing tasks: press a button, answer a dialog, fetch, get the seed',
 		operations: { action, modal, fetch, getSeed },
 	},
 } satisfies Record<string, ResourceDefinition>;
@@ -52,7 +54,11 @@ export function registeredOperations(): RegisteredOperation[] {
 	);
 }
 
-export function findOperation(resource: string, operation: string): OperationDefinition | undefined {
-	return registeredOperations().find((entry) => entry.resource === resource && entry.operation === operation)
-		?.definition;
+export function findOperation(
+	resource: string,
+	operation: string,
+): OperationDefinition | undefined {
+	return registeredOperations().find(
+		(entry) => entry.resource === resource && entry.operation === operation,
+	)?.definition;
 }

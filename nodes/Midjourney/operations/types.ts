@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { MjTask, SubmittedTask } from '../model/task';
+import type { MjTask, TaskResult } from '../model/task';
+import type { SubmitSettings } from '../parameters/settings';
 import type { MidjourneyClient } from '../transport/client';
-import type { ItemSettings } from '../parameters/settings';
 
 /**
  * The contract every operation file fulfils. The registry (index.ts) lists
@@ -14,22 +14,29 @@ import type { ItemSettings } from '../parameters/settings';
 export interface OperationInput {
 	ctx: IExecuteFunctions;
 	itemIndex: number;
-	/** for reads (a parent task's buttons); submits go through `submit` */
+	/** for reads only (a parent task's buttons): the batch sends the submit */
 	client: MidjourneyClient;
-	/**
-	 * Submits for this item, at its speed: through the batch's ledger, so a
-	 * retry of the node reuses what an earlier try created instead of resending.
-	 */
-	submit: (endpoint: string, body: IDataObject, deadline: number) => Promise<SubmittedTask>;
-	settings: ItemSettings;
+	/** Bot, State and Notify Hook, which every submit body may carry */
+	settings: SubmitSettings;
 	baseUrl: string;
 }
 
-/** Sends the item's submit request(s); `deadline` bounds queue-full retries. */
-export type SubmitTask = (deadline: number) => Promise<SubmittedTask>;
-
-/** What finished tasks of an operation can hold, so the download options that apply show and default on. */
-export type TaskResult = 'images' | 'videos';
+/**
+ * One item's submit as data: `prepare` builds it and submits nothing; the batch
+ * sends it through its ledger, so a retry of the node never creates it twice.
+ */
+export interface SubmitRequest {
+	/** the path segment after /mj/submit/ */
+	endpoint: string;
+	body: IDataObject;
+	/**
+	 * A button press whose dialog (submit code 21: Vary (Region), Custom Zoom,
+	 * remix) is answered at once: sent next, with the dialog task's id added.
+	 */
+	answerDialog?: { endpoint: string; body: IDataObject };
+	/** problems the prompt check found and sent anyway (Prompt Check: Warn), for the item's output */
+	promptWarnings?: string[];
+}
 
 interface OperationEntry {
 	/** the dropdown entry */
@@ -41,19 +48,20 @@ interface OperationEntry {
 }
 
 /**
- * Creates one task per item: `prepare` reads and checks the item (nothing is
- * sent) and returns the function that submits it. Checking every item before
- * submitting any keeps a bad item from leaving half a batch of created tasks.
+ * Creates one task per item: `prepare` reads and checks the item and returns
+ * its request (it may read a parent task or download an input image, but
+ * submits nothing). Checking every item before submitting any
+ * keeps a bad item from leaving half a batch of created tasks.
  */
 export interface SubmitOperation extends OperationEntry {
 	kind: 'submit';
-	/** the path segment after /mj/submit/ */
+	/** the path segment after /mj/submit/ of its usual request (checked against the emulator) */
 	endpoint: string;
 	/** whether the Bot option (Midjourney / Niji) applies */
 	takesBot: boolean;
 	/** what its finished tasks hold (none: Describe's and Shorten's prompts) */
 	results: TaskResult[];
-	prepare: (input: OperationInput) => Promise<SubmitTask>;
+	prepare: (input: OperationInput) => Promise<SubmitRequest>;
 }
 
 /** One item's tasks as read, or why they could not be. */
@@ -72,7 +80,11 @@ export interface ReadOperation extends OperationEntry {
 	/** whether Wait for Completion applies: the node then polls the tasks it read until they end */
 	waits: boolean;
 	results: TaskResult[];
-	read: (ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number) => Promise<TaskReadResult[]>;
+	read: (
+		ctx: IExecuteFunctions,
+		client: MidjourneyClient,
+		deadline?: number,
+	) => Promise<TaskReadResult[]>;
 }
 
 /** What an immediate operation needs to answer one item. */

@@ -12,7 +12,7 @@ import { parseProgress, type MjTask } from '../model/task';
  * - `imageUrl`, `imageUrls` (URL strings, when the server gives the 4 pictures), `parentTaskId`,
  * - `submitTime`, `startTime`, `finishTime` (epoch ms) and `submittedAt`, `startedAt`, `finishedAt` (ISO),
  * - one field per button, holding its customId: `U1`..`U4`, `reroll`, `V1`..`V4`,
- *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see buttons.ts),
+ *   `upscaleSubtle`, `varyRegion`, `zoomOut2x`, `panLeft`, … (see model/buttons.ts),
  * - `actions`: `[{ label, key, customId, needsModal }]`, `buttons` (raw),
  * - Describe: `prompts` (four clean strings) and `promptsText` (raw); Shorten: `prompts`
  *   (the five shortened prompts, clean) and `promptsText` (the raw answer, important tokens included),
@@ -52,10 +52,13 @@ export function videoEntries(task: MjTask): VideoEntry[] {
 		.map((entry): VideoEntry | undefined => {
 			if (typeof entry === 'string') return entry ? { url: entry } : undefined;
 			if (!entry || typeof entry.url !== 'string' || entry.url === '') return undefined;
-			return typeof entry.thumbnail === 'string' && entry.thumbnail ? { url: entry.url, thumbnail: entry.thumbnail } : { url: entry.url };
+			return typeof entry.thumbnail === 'string' && entry.thumbnail
+				? { url: entry.url, thumbnail: entry.thumbnail }
+				: { url: entry.url };
 		})
 		.filter((entry): entry is VideoEntry => entry !== undefined);
-	if (entries.length === 0 && typeof task.videoUrl === 'string' && task.videoUrl) return [{ url: task.videoUrl }];
+	if (entries.length === 0 && typeof task.videoUrl === 'string' && task.videoUrl)
+		return [{ url: task.videoUrl }];
 	return entries;
 }
 
@@ -64,7 +67,8 @@ export function isVideoTask(task: MjTask): boolean {
 	return task.action === 'VIDEO' || videoEntries(task).length > 0;
 }
 
-function pictureUrls(task: MjTask): string[] {
+/** The URLs of a grid's four pictures, when the server gives them (strings or `{ url }` objects). */
+export function pictureUrls(task: MjTask): string[] {
 	return (task.imageUrls ?? [])
 		.map((entry) => (typeof entry === 'string' ? entry : entry?.url))
 		.filter((url): url is string => typeof url === 'string' && url !== '');
@@ -75,7 +79,19 @@ function isoTime(epochMs: unknown): string | undefined {
 }
 
 /** The fields the simplified item keeps, in this order (the split button fields follow). */
-const SIMPLIFIED_FIELDS = ['taskId', 'status', 'progress', 'action', 'failReason', 'prompt', 'imageUrl', 'imageUrls', 'videoUrl', 'videoUrls', 'prompts'];
+const SIMPLIFIED_FIELDS = [
+	'taskId',
+	'status',
+	'progress',
+	'action',
+	'failReason',
+	'prompt',
+	'imageUrl',
+	'imageUrls',
+	'videoUrl',
+	'videoUrls',
+	'prompts',
+];
 
 function simplified(item: IDataObject, fields: IDataObject, labels: string[]): IDataObject {
 	const compact: IDataObject = {};
@@ -135,14 +151,22 @@ export function mapTask(task: MjTask, simplify = false): IDataObject {
 	if (typeof task.videoDuration === 'number') item.videoDuration = task.videoDuration;
 	if (typeof task.frameCount === 'number') item.frameCount = task.frameCount;
 	for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
-	return simplify ? simplified(item, fields, buttonActions.map((action) => action.label)) : item;
+	return simplify
+		? simplified(
+				item,
+				fields,
+				buttonActions.map((action) => action.label),
+			)
+		: item;
 }
 
 /** A 2x2 grid: a task with U1..U4 (a video batch's U1..U4 upscale videos, not pictures). */
 export function isGridTask(task: MjTask): boolean {
 	if (isVideoTask(task)) return false;
 	const customIds = splitButtons(task.buttons).fields;
-	return ['U1', 'U2', 'U3', 'U4'].every((key) => customIds[key] !== undefined && !isVideoUpscaleButton(customIds[key]));
+	return ['U1', 'U2', 'U3', 'U4'].every(
+		(key) => customIds[key] !== undefined && !isVideoUpscaleButton(customIds[key]),
+	);
 }
 
 /**

@@ -4,9 +4,17 @@ import { detectImageType } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
 import { MidjourneyError, cancelledError, settle } from '../model/errors';
 import { MP4_HEADER_BYTES, isMp4 } from './mp4';
-import { gridPictureItems, isGridTask, isVideoTask, mapTask, videoEntries, videoItems } from './outputMapper';
+import {
+	gridPictureItems,
+	isGridTask,
+	isVideoTask,
+	mapTask,
+	pictureUrls,
+	videoEntries,
+	videoItems,
+} from './outputMapper';
 import type { MjTask } from '../model/task';
-import type { ItemSettings } from '../parameters/settings';
+import type { OutputSettings } from '../parameters/settings';
 import { downloadFile, downloadStream, peekStream, tookTooLong } from '../transport/download';
 import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
 
@@ -22,60 +30,77 @@ async function toBinary(
 	contentType?: string,
 ): Promise<IBinaryKeyData[string]> {
 	const detected = detectImageType(data);
-	const mimeType = detected?.mimeType ?? contentType?.split(';')[0]?.trim() ?? 'application/octet-stream';
+	const mimeType =
+		detected?.mimeType ?? contentType?.split(';')[0]?.trim() ?? 'application/octet-stream';
 	const extension = detected?.extension ?? (mimeType === 'image/png' ? 'png' : 'bin');
 	return await ctx.helpers.prepareBinaryData(data, `${fileBaseName}.${extension}`, mimeType);
-}
-
-function urlOf(entry: unknown): string | undefined {
-	if (typeof entry === 'string') return entry;
-	if (entry && typeof entry === 'object' && typeof (entry as { url?: unknown }).url === 'string') {
-		return (entry as { url: string }).url;
-	}
-	return undefined;
 }
 
 async function gridItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 ): Promise<INodeExecutionData[]> {
 	const pictures = gridPictureItems(task, settings.simplify);
 	const taskId = String(task.id);
-	const pictureUrls = (task.imageUrls ?? []).map(urlOf).filter((url): url is string => !!url);
-	const items: INodeExecutionData[] = pictures.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-	if (pictureUrls.length >= pictures.length) {
+	const urls = pictureUrls(task);
+	const items: INodeExecutionData[] = pictures.map((json) => ({
+		json,
+		pairedItem: { item: itemIndex },
+	}));
+	if (urls.length >= pictures.length) {
 		// The server cut the grid already: download only when asked.
 		if (settings.downloadImage) {
 			for (const [index, item] of items.entries()) {
-				const file = await downloadFile(ctx, pictureUrls[index], baseUrl, `picture ${index + 1} of task ${taskId}`);
+				const file = await downloadFile(
+					ctx,
+					urls[index],
+					baseUrl,
+					`picture ${index + 1} of task ${taskId}`,
+				);
 				item.binary = {
-					[settings.binaryPropertyName]: await toBinary(ctx, file.data, `midjourney-${taskId}-${index + 1}`, file.contentType),
+					[settings.binaryPropertyName]: await toBinary(
+						ctx,
+						file.data,
+						`midjourney-${taskId}-${index + 1}`,
+						file.contentType,
+					),
 				};
 			}
 		}
 		return items;
 	}
 	if (!task.imageUrl) {
-		throw new MidjourneyError('badResponse', `Task ${taskId} has no image to cut into pictures`, { taskId });
+		throw new MidjourneyError('badResponse', `Task ${taskId} has no image to cut into pictures`, {
+			taskId,
+		});
 	}
 	// No per-picture URLs: cut the grid here, so each item carries its own picture.
 	const grid = await downloadFile(ctx, task.imageUrl, baseUrl, `the grid of task ${taskId}`);
-	const cut = await settle(async () => splitGrid(grid.data));
+	const cut = await settle(async () => await splitGrid(grid.data));
 	if (!cut.ok) {
 		const reason = cut.error instanceof PngError ? cut.error.message : String(cut.error);
-		throw new MidjourneyError('badResponse', `The grid image of task ${taskId} could not be cut: ${reason}`, {
-			taskId,
-			description:
-				'Only PNG grids can be cut locally. Use Output "One Item per Task" and press U1-U4 to get each picture from Midjourney instead.',
-		});
+		throw new MidjourneyError(
+			'badResponse',
+			`The grid image of task ${taskId} could not be cut: ${reason}`,
+			{
+				taskId,
+				description:
+					'Only PNG grids can be cut locally. Use Output "One Item per Task" and press U1-U4 to get each picture from Midjourney instead.',
+			},
+		);
 	}
 	const quarters = cut.value;
 	for (const [index, item] of items.entries()) {
 		item.binary = {
-			[settings.binaryPropertyName]: await toBinary(ctx, quarters[index], `midjourney-${taskId}-${index + 1}`, 'image/png'),
+			[settings.binaryPropertyName]: await toBinary(
+				ctx,
+				quarters[index],
+				`midjourney-${taskId}-${index + 1}`,
+				'image/png',
+			),
 		};
 	}
 	return items;
@@ -100,9 +125,16 @@ async function videoBinary(
 		const refused = (stream as { errored?: unknown }).errored;
 		if (refused) throw refused;
 		if (!isMp4(head)) {
-			throw new MidjourneyError('badResponse', `Downloading ${what}: the file is not an mp4 video`, {
-				description: `${url} answered ${contentType ?? 'no content type'}, starting "${head.toString('latin1').replace(/[^ -~]/g, '.').slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
-			});
+			throw new MidjourneyError(
+				'badResponse',
+				`Downloading ${what}: the file is not an mp4 video`,
+				{
+					description: `${url} answered ${contentType ?? 'no content type'}, starting "${head
+						.toString('latin1')
+						.replace(/[^ -~]/g, '.')
+						.slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
+				},
+			);
 		}
 		return await ctx.helpers.prepareBinaryData(stream, `${fileBaseName}.mp4`, 'video/mp4');
 	});
@@ -128,38 +160,63 @@ async function videoTaskItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 	extra: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const taskId = String(task.id);
 	const videos = videoEntries(task);
 	if (settings.downloadVideo && videos.length > MAX_VIDEOS_PER_TASK) {
-		throw new MidjourneyError('badResponse', `Task ${taskId} lists ${videos.length} videos, more than the ${MAX_VIDEOS_PER_TASK} a video task makes: none downloaded`, {
-			taskId,
-			description: 'The server answered a task Midjourney cannot make. Turn Download Video off to see the task as it is, or check the Base URL.',
-		});
+		throw new MidjourneyError(
+			'badResponse',
+			`Task ${taskId} lists ${videos.length} videos, more than the ${MAX_VIDEOS_PER_TASK} a video task makes: none downloaded`,
+			{
+				taskId,
+				description:
+					'The server answered a task Midjourney cannot make. Turn Download Video off to see the task as it is, or check the Base URL.',
+			},
+		);
 	}
 	const field = settings.binaryPropertyName;
 	const fileBaseName = (index: number) => `midjourney-${taskId}-${index}`;
 	const what = (index: number) => `video ${index} of task ${taskId}`;
 	if (settings.output === 'videos' && videos.length > 0) {
-		const items: INodeExecutionData[] = videoItems(task, settings.simplify).map((json) => ({ json: { ...json, ...extra }, pairedItem: { item: itemIndex } }));
+		const items: INodeExecutionData[] = videoItems(task, settings.simplify).map((json) => ({
+			json: { ...json, ...extra },
+			pairedItem: { item: itemIndex },
+		}));
 		if (settings.downloadVideo) {
 			// One after another: peak memory stays that of one stream, whatever the number of videos.
 			for (const [position, item] of items.entries()) {
 				const index = position + 1;
-				item.binary = { [field]: await videoBinary(ctx, videos[position].url, baseUrl, fileBaseName(index), what(index)) };
+				item.binary = {
+					[field]: await videoBinary(
+						ctx,
+						videos[position].url,
+						baseUrl,
+						fileBaseName(index),
+						what(index),
+					),
+				};
 			}
 		}
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = {
+		json: { ...mapTask(task, settings.simplify), ...extra },
+		pairedItem: { item: itemIndex },
+	};
 	if (settings.downloadVideo && videos.length > 0) {
 		const binary: IBinaryKeyData = {};
 		for (const [position, video] of videos.entries()) {
 			const index = position + 1;
-			binary[index === 1 ? field : `${field}_${index}`] = await videoBinary(ctx, video.url, baseUrl, fileBaseName(index), what(index));
+			binary[index === 1 ? field : `${field}_${index}`] = await videoBinary(
+				ctx,
+				video.url,
+				baseUrl,
+				fileBaseName(index),
+				what(index),
+			);
 		}
 		item.binary = binary;
 	}
@@ -170,24 +227,33 @@ export async function buildTaskItems(
 	ctx: RequestContext,
 	itemIndex: number,
 	task: MjTask,
-	settings: ItemSettings,
+	settings: OutputSettings,
 	baseUrl: string,
 	extra: IDataObject = {},
 ): Promise<INodeExecutionData[]> {
 	const finished = task.status === 'SUCCESS';
 	// A video task's imageUrl is its first mp4: Download Image does not apply, Download Video does.
-	if (finished && isVideoTask(task)) return await videoTaskItems(ctx, itemIndex, task, settings, baseUrl, extra);
+	if (finished && isVideoTask(task))
+		return await videoTaskItems(ctx, itemIndex, task, settings, baseUrl, extra);
 	if (settings.output === 'gridImages' && finished && isGridTask(task)) {
 		const items = await gridItems(ctx, itemIndex, task, settings, baseUrl);
 		for (const item of items) Object.assign(item.json, extra);
 		return items;
 	}
-	const item: INodeExecutionData = { json: { ...mapTask(task, settings.simplify), ...extra }, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = {
+		json: { ...mapTask(task, settings.simplify), ...extra },
+		pairedItem: { item: itemIndex },
+	};
 	if (settings.downloadImage && finished && task.imageUrl) {
 		const taskId = String(task.id);
 		const file = await downloadFile(ctx, task.imageUrl, baseUrl, `the image of task ${taskId}`);
 		item.binary = {
-			[settings.binaryPropertyName]: await toBinary(ctx, file.data, `midjourney-${taskId}`, file.contentType),
+			[settings.binaryPropertyName]: await toBinary(
+				ctx,
+				file.data,
+				`midjourney-${taskId}`,
+				file.contentType,
+			),
 		};
 	}
 	return [item];

@@ -7,7 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 export function compactTask(item: IDataObject): IDataObject {
 	// The whole task lists its buttons in `actions`, the simplified item in `buttonLabels`.
 	const actions = Array.isArray(item.actions) ? (item.actions as Array<{ label?: string }>) : [];
-	const labels = Array.isArray(item.buttonLabels) ? (item.buttonLabels as string[]) : actions.map((action) => action.label);
+	const labels = Array.isArray(item.buttonLabels)
+		? (item.buttonLabels as string[])
+		: actions.map((action) => action.label);
 	const compact: IDataObject = {
 		taskId: item.taskId,
 		status: item.status,

@@ -5,7 +5,7 @@ import type { INodeProperties } from 'n8n-workflow';
  * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, downloads,
  * output): each option shows only for the operations it applies to, the waiting ones only
  * while Wait for Completion is on.
- * Which operations show each one comes from the registry (../description.ts).
+ * Which operations show each one comes from the registry (operations/description.ts).
  */
 
 export interface SharedFieldTargets {
@@ -152,7 +152,8 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					{
 						name: 'Fail',
 						value: 'fail',
-						description: 'Stop with an error that carries the task ID, its last status and progress',
+						description:
+							'Stop with an error that carries the task ID, its last status and progress',
 					},
 					{
 						name: 'Return Task As Is',
@@ -161,7 +162,12 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					},
 				],
 				description: 'What to do when the task has not finished within the Timeout',
-				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
+				displayOptions: {
+					show: {
+						'/operation': [...targets.submit, ...targets.waitingReads],
+						'/waitForCompletion': [true],
+					},
+				},
 			},
 			{
 				displayName: 'Output',
@@ -184,7 +190,9 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					},
 				],
 				description: 'How finished tasks become output items',
-				displayOptions: { show: { '/operation': [...new Set([...targets.images, ...targets.videos])] } },
+				displayOptions: {
+					show: { '/operation': [...new Set([...targets.images, ...targets.videos])] },
+				},
 			},
 			{
 				displayName: 'Poll Interval (Seconds)',
@@ -194,7 +202,12 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_POLL_INTERVAL_SECONDS,
 				description:
 					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
-				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
+				displayOptions: {
+					show: {
+						'/operation': [...targets.submit, ...targets.waitingReads],
+						'/waitForCompletion': [true],
+					},
+				},
 			},
 			{
 				displayName: 'Put Output File in Field',
@@ -202,8 +215,11 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				type: 'string',
 				default: 'data',
 				hint: 'The name of the output binary field to put the file in',
-				description: 'The name of the output binary field the downloaded picture (or video) is put in',
-				displayOptions: { show: { '/operation': [...new Set([...targets.images, ...targets.videos])] } },
+				description:
+					'The name of the output binary field the downloaded picture (or video) is put in',
+				displayOptions: {
+					show: { '/operation': [...new Set([...targets.images, ...targets.videos])] },
+				},
 			},
 			{
 				displayName: 'Speed',
@@ -211,12 +227,17 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				type: 'options',
 				default: 'default',
 				options: [
-					{ name: 'Account Default', value: 'default', description: 'No prefix: the account default (Relax on CometAPI)' },
+					{
+						name: 'Account Default',
+						value: 'default',
+						description: 'No prefix: the account default (Relax on CometAPI)',
+					},
 					{ name: 'Fast', value: 'fast', description: 'About 30-60 s for a grid' },
 					{ name: 'Relax', value: 'relax', description: 'Cheaper, minutes per grid' },
 					{ name: 'Turbo', value: 'turbo', description: 'Fastest and most expensive' },
 				],
-				description: 'The generation speed mode, sent as the path prefix (/mj-fast, /mj-turbo, /mj-relax)',
+				description:
+					'The generation speed mode, sent as the path prefix (/mj-fast, /mj-turbo, /mj-relax)',
 				displayOptions: { show: { '/operation': targets.submit } },
 			},
 			{
@@ -236,7 +257,12 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_TIMEOUT_SECONDS,
 				description:
 					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
-				displayOptions: { show: { '/operation': [...targets.submit, ...targets.waitingReads], '/waitForCompletion': [true] } },
+				displayOptions: {
+					show: {
+						'/operation': [...targets.submit, ...targets.waitingReads],
+						'/waitForCompletion': [true],
+					},
+				},
 			},
 			{
 				displayName: 'Wait Mode',
@@ -247,7 +273,8 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					{
 						name: 'Poll',
 						value: 'poll',
-						description: 'The node checks the status every Poll Interval and holds the execution until the tasks end',
+						description:
+							'The node checks the status every Poll Interval and holds the execution until the tasks end',
 					},
 					{
 						name: 'Callback',

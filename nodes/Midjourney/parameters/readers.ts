@@ -26,17 +26,25 @@ export function textValue(value: unknown, label: string, itemIndex: number): str
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		// Above 2^53 a number is already rounded: 12345678901234567890 arrives as 12345678901234567000.
 		if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-			throw new MidjourneyError('input', `${label} of item ${itemIndex} is a number too large to be exact (${String(value)})`, {
-				description:
-					'Numbers above 9007199254740991 lose digits in expressions. Pass IDs and long numbers as text, e.g. {{ $json.taskId }} from a field that holds a string, or wrap the literal in quotes.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`${label} of item ${itemIndex} is a number too large to be exact (${String(value)})`,
+				{
+					description:
+						'Numbers above 9007199254740991 lose digits in expressions. Pass IDs and long numbers as text, e.g. {{ $json.taskId }} from a field that holds a string, or wrap the literal in quotes.',
+				},
+			);
 		}
 		return String(value);
 	}
-	throw new MidjourneyError('input', `${label} of item ${itemIndex} must be text, but the expression gave ${describeType(value)}`, {
-		description:
-			'Map a field that holds text, e.g. {{ $json.prompt }}. To send an object or list as text, convert it yourself, e.g. {{ JSON.stringify($json.data) }} or {{ $json.tags.join(", ") }}.',
-	});
+	throw new MidjourneyError(
+		'input',
+		`${label} of item ${itemIndex} must be text, but the expression gave ${describeType(value)}`,
+		{
+			description:
+				'Map a field that holds text, e.g. {{ $json.prompt }}. To send an object or list as text, convert it yourself, e.g. {{ JSON.stringify($json.data) }} or {{ $json.tags.join(", ") }}.',
+		},
+	);
 }
 
 /** A text parameter of the item, type-checked (see textValue). */
@@ -58,7 +66,9 @@ export function readRequiredText(
 ): string {
 	const value = readText(ctx, name, itemIndex, { label });
 	if (value === '') {
-		throw new MidjourneyError('input', `The ${label.toLowerCase()} of item ${itemIndex} is empty`, { description: hint });
+		throw new MidjourneyError('input', `The ${label.toLowerCase()} of item ${itemIndex} is empty`, {
+			description: hint,
+		});
 	}
 	return value;
 }
@@ -75,7 +85,9 @@ export function readTextList(
 ): string[] {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
 	if (!Array.isArray(value)) return [textValue(value, label, itemIndex)];
-	return value.map((entry, position) => textValue(entry, `${label} (entry ${position + 1})`, itemIndex));
+	return value.map((entry, position) =>
+		textValue(entry, `${label} (entry ${position + 1})`, itemIndex),
+	);
 }
 
 /** A choice parameter (a dropdown, or an expression in its place): one of `choices`, else an error listing them. */

@@ -10,7 +10,8 @@ export function executionResumeUrl(ctx: IExecuteFunctions): string {
 	const url = ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0);
 	if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
 		throw new MidjourneyError('input', 'n8n gave no resume URL for this execution', {
-			description: 'Wait Mode "Callback" needs n8n to run with its webhook URL set. Use Wait Mode "Poll".',
+			description:
+				'Wait Mode "Callback" needs n8n to run with its webhook URL set. Use Wait Mode "Poll".',
 		});
 	}
 	return url;

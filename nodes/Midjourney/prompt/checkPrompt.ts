@@ -1,4 +1,10 @@
-import { findRule, knownNames, SOURCES, type ModelVersion, type ParameterRule } from './parameterRules';
+import {
+	findRule,
+	knownNames,
+	SOURCES,
+	type ModelVersion,
+	type ParameterRule,
+} from './parameterRules';
 
 /**
  * The prompt check: reads a prompt as Midjourney does (image URLs first, then
@@ -49,7 +55,10 @@ const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /** Splits a prompt into image prompts, text and parameters, noting malformed parameter names. */
 export function readPrompt(prompt: string): ReadPrompt {
-	const words = prompt.trim().split(/\s+/).filter((word) => word !== '');
+	const words = prompt
+		.trim()
+		.split(/\s+/)
+		.filter((word) => word !== '');
 	const result: ReadPrompt = { imagePrompts: [], text: '', parameters: [], problems: [] };
 	const text: string[] = [];
 	let current: PromptParameter | undefined;
@@ -75,7 +84,12 @@ export function readPrompt(prompt: string): ReadPrompt {
 				message: `\`${word}\` has one dash`,
 				fix: `Did you mean \`--${singleDash[1].toLowerCase()}\`? Parameters start with two dashes.`,
 			});
-			current = { name: singleDash[1].toLowerCase(), rule: findRule(singleDash[1]), words: [], typed: word };
+			current = {
+				name: singleDash[1].toLowerCase(),
+				rule: findRule(singleDash[1]),
+				words: [],
+				typed: word,
+			};
 			continue;
 		}
 		if (current) {
@@ -97,7 +111,13 @@ function looksLikeParameter(name: string, next: string | undefined): boolean {
 }
 
 /** `--ar16:9`, `--v6.1`, `--s250`: a known name with its value glued on. */
-function noteGluedValue(result: ReadPrompt, parameter: PromptParameter, word: string, name: string, rest: string): void {
+function noteGluedValue(
+	result: ReadPrompt,
+	parameter: PromptParameter,
+	word: string,
+	name: string,
+	rest: string,
+): void {
 	const value = rest.replace(/^[:=]/, '');
 	const rule = findRule(name);
 	// `--stylize250` reads as the name "stylize" + "250": the typed name is known.
@@ -131,7 +151,12 @@ export function nearestName(name: string): string | undefined {
 	for (const known of knownNames()) {
 		const distance = editDistance(name, known);
 		// On a tie, the full name beats an alias.
-		if (distance <= limit && (!best || distance < best.distance || (distance === best.distance && known.length > best.name.length))) {
+		if (
+			distance <= limit &&
+			(!best ||
+				distance < best.distance ||
+				(distance === best.distance && known.length > best.name.length))
+		) {
 			best = { name: known, distance };
 		}
 	}
@@ -146,7 +171,10 @@ function versionOf(parameters: PromptParameter[], options: CheckOptions): ModelV
 		if (parameter.rule?.fullName === 'version' && value !== undefined && NUMBER.test(value)) {
 			version = { family: 'mj', number: Number(value) };
 		} else if (parameter.rule?.fullName === 'niji') {
-			version = { family: 'niji', number: value !== undefined && NUMBER.test(value) ? Number(value) : undefined };
+			version = {
+				family: 'niji',
+				number: value !== undefined && NUMBER.test(value) ? Number(value) : undefined,
+			};
 		}
 	}
 	return version;
@@ -177,7 +205,10 @@ function valueProblem(parameter: PromptParameter, rule: ParameterRule): PromptPr
 		case 'number': {
 			const number = NUMBER.test(value) ? Number(value) : Number.NaN;
 			if (Number.isNaN(number) || (rule.integer && !Number.isInteger(number))) {
-				return problem(`${flag}: ${name} takes ${rule.integer ? 'a whole number' : 'a number'}`, `Use ${name} ${rule.min}–${rule.max}.`);
+				return problem(
+					`${flag}: ${name} takes ${rule.integer ? 'a whole number' : 'a number'}`,
+					`Use ${name} ${rule.min}–${rule.max}.`,
+				);
 			}
 			if (number < (rule.min ?? -Infinity) || number > (rule.max ?? Infinity)) {
 				return problem(`${flag} is out of range`, `${name} takes ${rule.min}–${rule.max}.`);
@@ -201,7 +232,10 @@ function valueProblem(parameter: PromptParameter, rule: ParameterRule): PromptPr
 		case 'urls': {
 			const bad = words.find((word) => !URL.test(word.replace(/::[\d.]+$/, '')));
 			if (bad === undefined) return undefined;
-			return problem(`${flag}: "${bad}" is not an image URL`, `${name} takes http(s) image URLs; upload a file first (or use a References field).`);
+			return problem(
+				`${flag}: "${bad}" is not an image URL`,
+				`${name} takes http(s) image URLs; upload a file first (or use a References field).`,
+			);
 		}
 		default:
 			return undefined;
@@ -237,7 +271,9 @@ function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptPro
 		});
 	}
 	// PARSER turbo/fast/relax: one speed per job.
-	const speeds = known.filter((parameter) => ['turbo', 'fast', 'relax'].includes(parameter.rule!.fullName));
+	const speeds = known.filter((parameter) =>
+		['turbo', 'fast', 'relax'].includes(parameter.rule!.fullName),
+	);
 	if (new Set(speeds.map((parameter) => parameter.rule!.fullName)).size > 1) {
 		problems.push({
 			flag: speeds.map((parameter) => parameter.typed).join(' '),
@@ -247,7 +283,11 @@ function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptPro
 	}
 	// PARSER stealth/public: one visibility.
 	if (named('stealth').length > 0 && named('public').length > 0) {
-		problems.push({ flag: '--stealth --public', message: '--stealth and --public contradict each other', fix: 'Keep one of them.' });
+		problems.push({
+			flag: '--stealth --public',
+			message: '--stealth and --public contradict each other',
+			fix: 'Keep one of them.',
+		});
 	}
 	// PARSER iw: "image weight relative to text": there must be an image prompt to weigh.
 	if (named('iw').length > 0 && read.imagePrompts.length + (options.extraImagePrompts ?? 0) === 0) {
@@ -260,7 +300,11 @@ function combinationProblems(read: ReadPrompt, options: CheckOptions): PromptPro
 	// V7_GUIDE quality: "4 (experimental, not compatible with --oref)".
 	const quality = named('quality')[0];
 	if (named('oref').length > 0 && quality?.words[0] === '4') {
-		problems.push({ flag: quality.typed, message: '--q 4 does not work with --oref', fix: 'Use --q 1 or 2 with Omni Reference.' });
+		problems.push({
+			flag: quality.typed,
+			message: '--q 4 does not work with --oref',
+			fix: 'Use --q 1 or 2 with Omni Reference.',
+		});
 	}
 	return problems;
 }
@@ -288,10 +332,23 @@ export function checkPrompt(prompt: string, options: CheckOptions = {}): PromptP
 		if (value) problems.push(value);
 		const unsupported = rule.versionProblem?.(version);
 		if (unsupported) {
-			problems.push({ flag: parameter.typed, message: unsupported, fix: rule.versionFix ?? 'Choose a version that takes it, or remove it.' });
+			problems.push({
+				flag: parameter.typed,
+				message: unsupported,
+				fix: rule.versionFix ?? 'Choose a version that takes it, or remove it.',
+			});
 		}
-		if (rule.fullName === 'quality' && parameter.words[0] === '4' && version.number !== undefined && version.number < 7) {
-			problems.push({ flag: parameter.typed, message: `--q 4 needs V7 or later, not V${version.number}`, fix: 'Use --q .25, .5, 1 or 2.' });
+		if (
+			rule.fullName === 'quality' &&
+			parameter.words[0] === '4' &&
+			version.number !== undefined &&
+			version.number < 7
+		) {
+			problems.push({
+				flag: parameter.typed,
+				message: `--q 4 needs V7 or later, not V${version.number}`,
+				fix: 'Use --q .25, .5, 1 or 2.',
+			});
 		}
 	}
 	return [...problems, ...combinationProblems(read, options)];

@@ -66,21 +66,77 @@ export interface ParameterRule {
 
 const mjAtLeast = (least: number, what: string) => (version: ModelVersion) => {
 	if (version.family === 'niji') return `${what} needs Midjourney V${least} or later, not Niji`;
-	if (version.number !== undefined && version.number < least) return `${what} needs V${least} or later, not V${version.number}`;
+	if (version.number !== undefined && version.number < least)
+		return `${what} needs V${least} or later, not V${version.number}`;
 	return undefined;
 };
 
-const ALL_VERSIONS = ['1', '2', '3', '4', '5', '5.0', '5.1', '5.2', '6', '6.0', '6.1', '7', '7.0', '8', '8.0', '8.1'];
+const ALL_VERSIONS = [
+	'1',
+	'2',
+	'3',
+	'4',
+	'5',
+	'5.0',
+	'5.1',
+	'5.2',
+	'6',
+	'6.0',
+	'6.1',
+	'7',
+	'7.0',
+	'8',
+	'8.0',
+	'8.1',
+];
 const NIJI_VERSIONS = ['4', '5', '6', '7'];
 
 export const PARAMETER_RULES: ParameterRule[] = [
 	// Versions: PARSER ValueRange "1, 2, 3, 4, 5, 5.1, 5.2, 6, 6.1, 7, 8.1"; niji "4, 5, 6, 7".
-	{ fullName: 'version', aliases: ['v'], takes: 'choice', choices: ALL_VERSIONS, source: SOURCES.PARSER, summary: 'one of 1–7, 5.1, 5.2, 6.1, 8, 8.1' },
-	{ fullName: 'niji', takes: 'choice', choices: NIJI_VERSIONS, valueOptional: true, source: SOURCES.PARSER, summary: 'optional 4, 5, 6 or 7' },
+	{
+		fullName: 'version',
+		aliases: ['v'],
+		takes: 'choice',
+		choices: ALL_VERSIONS,
+		source: SOURCES.PARSER,
+		summary: 'one of 1–7, 5.1, 5.2, 6.1, 8, 8.1',
+	},
+	{
+		fullName: 'niji',
+		takes: 'choice',
+		choices: NIJI_VERSIONS,
+		valueOptional: true,
+		source: SOURCES.PARSER,
+		summary: 'optional 4, 5, 6 or 7',
+	},
 	// PARSER: "不支持小数，用整数比例如 139:100 代替 1.39:1" (whole numbers only).
-	{ fullName: 'aspect', aliases: ['ar'], takes: 'ratio', source: SOURCES.PARSER, summary: 'w:h in whole numbers' },
-	{ fullName: 'chaos', aliases: ['c'], takes: 'number', min: 0, max: 100, integer: true, source: SOURCES.PARSER, summary: '0–100' },
-	{ fullName: 'stylize', aliases: ['s'], takes: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
+	{
+		fullName: 'aspect',
+		aliases: ['ar'],
+		takes: 'ratio',
+		source: SOURCES.PARSER,
+		summary: 'w:h in whole numbers',
+	},
+	{
+		fullName: 'chaos',
+		aliases: ['c'],
+		takes: 'number',
+		min: 0,
+		max: 100,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '0–100',
+	},
+	{
+		fullName: 'stylize',
+		aliases: ['s'],
+		takes: 'number',
+		min: 0,
+		max: 1000,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '0–1000',
+	},
 	{
 		fullName: 'weird',
 		aliases: ['w'],
@@ -101,15 +157,41 @@ export const PARAMETER_RULES: ParameterRule[] = [
 		source: `${SOURCES.PARSER}, ${SOURCES.V7_GUIDE}`,
 		summary: '.25, .5, 1, 2 or 4 (4 from V7)',
 	},
-	{ fullName: 'seed', takes: 'number', min: 0, max: 4294967295, integer: true, source: SOURCES.PARSER, summary: '0–4294967295' },
-	{ fullName: 'stop', takes: 'number', min: 10, max: 100, integer: true, source: SOURCES.PARSER, summary: '10–100' },
-	{ fullName: 'repeat', aliases: ['r'], takes: 'number', min: 1, max: 40, integer: true, source: SOURCES.PARSER, summary: '1–40' },
+	{
+		fullName: 'seed',
+		takes: 'number',
+		min: 0,
+		max: 4294967295,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '0–4294967295',
+	},
+	{
+		fullName: 'stop',
+		takes: 'number',
+		min: 10,
+		max: 100,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '10–100',
+	},
+	{
+		fullName: 'repeat',
+		aliases: ['r'],
+		takes: 'number',
+		min: 1,
+		max: 40,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '1–40',
+	},
 	// PARSER cref/cw: "V6, Niji 6"; MJ_DOCS Omni Reference: V7 replaces --cref with --oref.
 	{
 		fullName: 'cref',
 		takes: 'urls',
 		versionProblem: characterReferenceProblem('--cref'),
-		versionFix: 'On V7 and later use Omni Reference (--oref with --ow), or add --v 6.1 to the prompt.',
+		versionFix:
+			'On V7 and later use Omni Reference (--oref with --ow), or add --v 6.1 to the prompt.',
 		source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`,
 		summary: 'image URLs, V6 / V6.1 / Niji 6 only',
 	},
@@ -125,10 +207,39 @@ export const PARAMETER_RULES: ParameterRule[] = [
 		summary: '0–100, with --cref',
 	},
 	// PARSER sref "V6+": a URL, a style code or "random", several allowed.
-	{ fullName: 'sref', takes: 'words', versionProblem: mjOrNijiAtLeast(6, '--sref'), source: SOURCES.PARSER, summary: 'image URLs, style codes or random, V6+' },
-	{ fullName: 'sw', takes: 'number', min: 0, max: 1000, integer: true, source: SOURCES.PARSER, summary: '0–1000' },
-	{ fullName: 'sv', takes: 'number', min: 1, max: 7, integer: true, source: `${SOURCES.PARSER}, ${SOURCES.V8_GUIDE}`, summary: '1–7' },
-	{ fullName: 'iw', takes: 'number', min: 0, max: 3, source: SOURCES.PARSER, summary: '0–3, with an image prompt' },
+	{
+		fullName: 'sref',
+		takes: 'words',
+		versionProblem: mjOrNijiAtLeast(6, '--sref'),
+		source: SOURCES.PARSER,
+		summary: 'image URLs, style codes or random, V6+',
+	},
+	{
+		fullName: 'sw',
+		takes: 'number',
+		min: 0,
+		max: 1000,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '0–1000',
+	},
+	{
+		fullName: 'sv',
+		takes: 'number',
+		min: 1,
+		max: 7,
+		integer: true,
+		source: `${SOURCES.PARSER}, ${SOURCES.V8_GUIDE}`,
+		summary: '1–7',
+	},
+	{
+		fullName: 'iw',
+		takes: 'number',
+		min: 0,
+		max: 3,
+		source: SOURCES.PARSER,
+		summary: '0–3, with an image prompt',
+	},
 	// PARSER oref/ow "V7", MJ_DOCS Omni Reference: one image, V7 (and later versions that take it).
 	{
 		fullName: 'oref',
@@ -138,7 +249,16 @@ export const PARAMETER_RULES: ParameterRule[] = [
 		source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`,
 		summary: 'one image URL, V7+',
 	},
-	{ fullName: 'ow', takes: 'number', min: 0, max: 1000, integer: true, versionProblem: mjAtLeast(7, '--ow'), source: SOURCES.PARSER, summary: '0–1000, V7+' },
+	{
+		fullName: 'ow',
+		takes: 'number',
+		min: 0,
+		max: 1000,
+		integer: true,
+		versionProblem: mjAtLeast(7, '--ow'),
+		source: SOURCES.PARSER,
+		summary: '0–1000, V7+',
+	},
 	{ fullName: 'no', takes: 'text', source: SOURCES.PARSER, summary: 'words to exclude' },
 	// PARSER style: "raw (V5.1+), cute/scenic/expressive/original (Niji)", 4a/4b/4c on V4.
 	{
@@ -148,25 +268,73 @@ export const PARAMETER_RULES: ParameterRule[] = [
 		source: SOURCES.PARSER,
 		summary: 'raw, cute, scenic, expressive, original, 4a–4c',
 	},
-	{ fullName: 'raw', takes: 'none', versionProblem: mjOrNijiAtLeast(5.1, '--raw'), source: SOURCES.PARSER, summary: 'switch, V5.1+' },
+	{
+		fullName: 'raw',
+		takes: 'none',
+		versionProblem: mjOrNijiAtLeast(5.1, '--raw'),
+		source: SOURCES.PARSER,
+		summary: 'switch, V5.1+',
+	},
 	{ fullName: 'turbo', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'fast', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'relax', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
-	{ fullName: 'draft', takes: 'none', versionProblem: mjAtLeast(7, '--draft'), source: SOURCES.PARSER, summary: 'switch, V7+' },
+	{
+		fullName: 'draft',
+		takes: 'none',
+		versionProblem: mjAtLeast(7, '--draft'),
+		source: SOURCES.PARSER,
+		summary: 'switch, V7+',
+	},
 	{ fullName: 'stealth', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'public', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'tile', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'video', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	// PARSER profile / p; MJ_DOCS also spells it --personalize.
-	{ fullName: 'profile', aliases: ['p', 'personalize'], takes: 'words', valueOptional: true, source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`, summary: 'optional profile codes' },
+	{
+		fullName: 'profile',
+		aliases: ['p', 'personalize'],
+		takes: 'words',
+		valueOptional: true,
+		source: `${SOURCES.PARSER}, ${SOURCES.MJ_DOCS}`,
+		summary: 'optional profile codes',
+	},
 	// PARSER video parameters (docs.midjourney.com Video).
-	{ fullName: 'motion', takes: 'choice', choices: ['low', 'high'], source: SOURCES.PARSER, summary: 'low or high' },
+	{
+		fullName: 'motion',
+		takes: 'choice',
+		choices: ['low', 'high'],
+		source: SOURCES.PARSER,
+		summary: 'low or high',
+	},
 	{ fullName: 'loop', takes: 'none', source: SOURCES.PARSER, summary: 'switch' },
 	{ fullName: 'end', takes: 'url', source: SOURCES.PARSER, summary: 'an image URL' },
-	{ fullName: 'bs', takes: 'number', min: 1, max: 4, integer: true, source: SOURCES.PARSER, summary: '1–4' },
-	{ fullName: 'exp', takes: 'number', min: 0, max: 100, integer: true, versionProblem: mjAtLeast(7, '--exp'), source: SOURCES.PARSER, summary: '0–100, V7+' },
+	{
+		fullName: 'bs',
+		takes: 'number',
+		min: 1,
+		max: 4,
+		integer: true,
+		source: SOURCES.PARSER,
+		summary: '1–4',
+	},
+	{
+		fullName: 'exp',
+		takes: 'number',
+		min: 0,
+		max: 100,
+		integer: true,
+		versionProblem: mjAtLeast(7, '--exp'),
+		source: SOURCES.PARSER,
+		summary: '0–100, V7+',
+	},
 	// V8_GUIDE: native 2K output on V8 and later; not in the parser's table.
-	{ fullName: 'hd', takes: 'none', versionProblem: mjAtLeast(8, '--hd'), source: SOURCES.V8_GUIDE, summary: 'switch, V8+' },
+	{
+		fullName: 'hd',
+		takes: 'none',
+		versionProblem: mjAtLeast(8, '--hd'),
+		source: SOURCES.V8_GUIDE,
+		summary: 'switch, V8+',
+	},
 ];
 
 function mjOrNijiAtLeast(least: number, what: string) {
@@ -181,7 +349,8 @@ function characterReferenceProblem(what: string) {
 	return (version: ModelVersion) => {
 		const number = version.number;
 		if (number !== undefined && number >= 6 && number < 7) return undefined;
-		if (number === undefined) return `${what} (Character Reference) works on V6 only, and the account default is V7 or later`;
+		if (number === undefined)
+			return `${what} (Character Reference) works on V6 only, and the account default is V7 or later`;
 		return `${what} (Character Reference) works on V6 and Niji 6 only, not ${version.family === 'niji' ? 'Niji ' : 'V'}${number}`;
 	};
 }

@@ -21,7 +21,8 @@ export interface FieldFlag {
 
 type FieldReader = (value: unknown, label: string, itemIndex: number) => string | undefined;
 
-const text: FieldReader = (value, label, itemIndex) => textValue(value, label, itemIndex) || undefined;
+const text: FieldReader = (value, label, itemIndex) =>
+	textValue(value, label, itemIndex) || undefined;
 const number: FieldReader = (value, label, itemIndex) => {
 	const written = textValue(value, label, itemIndex);
 	return written === '' ? undefined : written;
@@ -66,7 +67,8 @@ export const promptParametersField: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Parameter',
 	default: {},
-	description: "Midjourney's parameters as fields, appended to the prompt as flags (e.g. --ar 16:9). Do not type the same flag into the prompt too.",
+	description:
+		"Midjourney's parameters as fields, appended to the prompt as flags (e.g. --ar 16:9). Do not type the same flag into the prompt too.",
 	options: [
 		{
 			displayName: 'Aspect Ratio',
@@ -86,16 +88,25 @@ export const promptParametersField: INodeProperties = {
 				{ name: '9:16', value: '9:16' },
 				{ name: 'Custom', value: 'custom' },
 			],
-			description: 'Width to height (--ar). Choose Custom and fill Custom Aspect Ratio for any other.',
+			description:
+				'Width to height (--ar). Choose Custom and fill Custom Aspect Ratio for any other.',
 		},
-		{ displayName: 'Chaos', name: 'chaos', type: 'number', typeOptions: { minValue: 0, maxValue: 100 }, default: 0, description: 'How different the four pictures are (--c, 0–100)' },
+		{
+			displayName: 'Chaos',
+			name: 'chaos',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 100 },
+			default: 0,
+			description: 'How different the four pictures are (--c, 0–100)',
+		},
 		{
 			displayName: 'Character Weight',
 			name: 'characterWeight',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 100 },
 			default: 100,
-			description: 'How much of the Character Reference is kept (--cw): 0 the face only, 100 face, hair and clothes. V6 only.',
+			description:
+				'How much of the Character Reference is kept (--cw): 0 the face only, 100 face, hair and clothes. V6 only.',
 		},
 		{
 			displayName: 'Custom Aspect Ratio',
@@ -103,11 +114,32 @@ export const promptParametersField: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: '7:4',
-			description: 'Width:height in whole numbers (--ar), used when Aspect Ratio is Custom or not set',
+			description:
+				'Width:height in whole numbers (--ar), used when Aspect Ratio is Custom or not set',
 		},
-		{ displayName: 'Draft', name: 'draft', type: 'boolean', default: true, description: 'Whether to render fast at half the cost and lower quality (--draft, V7 and later)' },
-		{ displayName: 'Exclude', name: 'exclude', type: 'string', default: '', placeholder: 'text, watermark', description: 'What must not be in the picture, separated by commas (--no)' },
-		{ displayName: 'HD', name: 'hd', type: 'boolean', default: true, description: 'Whether to render at native 2K resolution (--hd, V8 and later)' },
+		{
+			displayName: 'Draft',
+			name: 'draft',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to render fast at half the cost and lower quality (--draft, V7 and later)',
+		},
+		{
+			displayName: 'Exclude',
+			name: 'exclude',
+			type: 'string',
+			default: '',
+			placeholder: 'text, watermark',
+			description: 'What must not be in the picture, separated by commas (--no)',
+		},
+		{
+			displayName: 'HD',
+			name: 'hd',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to render at native 2K resolution (--hd, V8 and later)',
+		},
 		{
 			displayName: 'Image Weight',
 			name: 'imageWeight',
@@ -132,7 +164,13 @@ export const promptParametersField: INodeProperties = {
 			placeholder: 'abc123',
 			description: 'Profile or moodboard codes, separated by spaces (--p code)',
 		},
-		{ displayName: 'Personalize', name: 'personalize', type: 'boolean', default: true, description: 'Whether to use your personalization profile (--p)' },
+		{
+			displayName: 'Personalize',
+			name: 'personalize',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to use your personalization profile (--p)',
+		},
 		{
 			displayName: 'Quality',
 			name: 'quality',
@@ -146,7 +184,13 @@ export const promptParametersField: INodeProperties = {
 			],
 			description: 'Time spent on the picture (--q)',
 		},
-		{ displayName: 'Raw', name: 'raw', type: 'boolean', default: true, description: "Whether to tone down Midjourney's own style (--raw)" },
+		{
+			displayName: 'Raw',
+			name: 'raw',
+			type: 'boolean',
+			default: true,
+			description: "Whether to tone down Midjourney's own style (--raw)",
+		},
 		{
 			displayName: 'Seed',
 			name: 'seed',
@@ -163,8 +207,21 @@ export const promptParametersField: INodeProperties = {
 			default: 100,
 			description: 'How strongly the Style Reference applies (--sw, 0–1000)',
 		},
-		{ displayName: 'Stylize', name: 'stylize', type: 'number', typeOptions: { minValue: 0, maxValue: 1000 }, default: 100, description: "How strongly Midjourney's aesthetic applies (--s, 0–1000)" },
-		{ displayName: 'Tile', name: 'tile', type: 'boolean', default: true, description: 'Whether to make a seamless repeating pattern (--tile)' },
+		{
+			displayName: 'Stylize',
+			name: 'stylize',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1000 },
+			default: 100,
+			description: "How strongly Midjourney's aesthetic applies (--s, 0–1000)",
+		},
+		{
+			displayName: 'Tile',
+			name: 'tile',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to make a seamless repeating pattern (--tile)',
+		},
 		{
 			displayName: 'Version',
 			name: 'version',
@@ -180,7 +237,14 @@ export const promptParametersField: INodeProperties = {
 			],
 			description: 'The model (--v, or --niji for the anime model)',
 		},
-		{ displayName: 'Weird', name: 'weird', type: 'number', typeOptions: { minValue: 0, maxValue: 3000 }, default: 0, description: 'Unusual, quirky looks (--weird, 0–3000)' },
+		{
+			displayName: 'Weird',
+			name: 'weird',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 3000 },
+			default: 0,
+			description: 'Unusual, quirky looks (--weird, 0–3000)',
+		},
 	],
 };
 
@@ -204,10 +268,18 @@ export function readFieldFlags(ctx: IExecuteFunctions, itemIndex: number): Field
 		// Personalize and its codes are one --p.
 		if (spec.parameter === 'profile' && flags.some((flag) => flag.parameter === 'profile')) {
 			const index = flags.findIndex((flag) => flag.parameter === 'profile');
-			flags[index] = { parameter: 'profile', field: 'Personalization Codes', flag: `--p ${value}`.trimEnd() };
+			flags[index] = {
+				parameter: 'profile',
+				field: 'Personalization Codes',
+				flag: `--p ${value}`.trimEnd(),
+			};
 			continue;
 		}
-		flags.push({ parameter: spec.parameter, field: spec.label, flag: `--${shortName(spec.parameter)} ${value}`.trimEnd() });
+		flags.push({
+			parameter: spec.parameter,
+			field: spec.label,
+			flag: `--${shortName(spec.parameter)} ${value}`.trimEnd(),
+		});
 	}
 	return flags;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MidjourneyError } from '../model/errors';
-import { binaryPropertyToDataUri } from '../operations/shared/imageSource';
+import { binaryPropertyToDataUri } from '../parameters/binaryImage';
 import { textValue } from '../parameters/readers';
 import type { MidjourneyClient } from '../transport/client';
 
@@ -42,10 +42,27 @@ export const referencesField: INodeProperties = {
 					type: 'options',
 					default: 'style',
 					options: [
-						{ name: 'Style Reference (--Sref)', value: 'style', description: 'Match the look: colours, medium, mood' },
-						{ name: 'Omni Reference (--Oref)', value: 'omni', description: 'Put this person or object into the picture (V7 and later; one per prompt)' },
-						{ name: 'Character Reference (--Cref)', value: 'character', description: 'Keep this character (V6 and Niji 6 only)' },
-						{ name: 'Image Prompt', value: 'image', description: 'An image at the start of the prompt, weighed by Image Weight (--iw)' },
+						{
+							name: 'Style Reference (--Sref)',
+							value: 'style',
+							description: 'Match the look: colours, medium, mood',
+						},
+						{
+							name: 'Omni Reference (--Oref)',
+							value: 'omni',
+							description:
+								'Put this person or object into the picture (V7 and later; one per prompt)',
+						},
+						{
+							name: 'Character Reference (--Cref)',
+							value: 'character',
+							description: 'Keep this character (V6 and Niji 6 only)',
+						},
+						{
+							name: 'Image Prompt',
+							value: 'image',
+							description: 'An image at the start of the prompt, weighed by Image Weight (--iw)',
+						},
 					],
 				},
 				{
@@ -55,7 +72,11 @@ export const referencesField: INodeProperties = {
 					default: 'url',
 					options: [
 						{ name: 'URL', value: 'url' },
-						{ name: 'Binary Property', value: 'binary', description: 'A file of the item, uploaded through Upload Images' },
+						{
+							name: 'Binary Property',
+							value: 'binary',
+							description: 'A file of the item, uploaded through Upload Images',
+						},
 					],
 				},
 				{
@@ -97,20 +118,30 @@ export function readReferenceEntries(ctx: IExecuteFunctions, itemIndex: number):
 	return rows.map((row, position) => {
 		const kind = (row.kind as ReferenceKind | undefined) ?? 'style';
 		if (!REFERENCE_PARAMETERS[kind]) {
-			throw new MidjourneyError('input', `Reference ${position + 1} of item ${itemIndex} has the unknown type "${String(kind)}"`, {
-				description: 'Choose Style, Omni, Character Reference or Image Prompt.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Reference ${position + 1} of item ${itemIndex} has the unknown type "${String(kind)}"`,
+				{
+					description: 'Choose Style, Omni, Character Reference or Image Prompt.',
+				},
+			);
 		}
 		const label = `${REFERENCE_PARAMETERS[kind].label} ${position + 1}`;
 		if (row.source === 'binary') {
-			const value = textValue(row.binaryPropertyName, `${label} (Input Binary Field)`, itemIndex) || 'data';
+			const value =
+				textValue(row.binaryPropertyName, `${label} (Input Binary Field)`, itemIndex) || 'data';
 			return { kind, source: 'binary', value };
 		}
 		const value = textValue(row.url, `${label} (URL)`, itemIndex);
 		if (!/^https?:\/\/\S+$/i.test(value)) {
-			throw new MidjourneyError('input', `${label} of item ${itemIndex} is not an http(s) URL: "${value.slice(0, 80)}"`, {
-				description: 'Give the picture\'s public URL, or choose Binary Property to use a file of the item.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`${label} of item ${itemIndex} is not an http(s) URL: "${value.slice(0, 80)}"`,
+				{
+					description:
+						"Give the picture's public URL, or choose Binary Property to use a file of the item.",
+				},
+			);
 		}
 		return { kind, source: 'url', value };
 	});
@@ -122,7 +153,11 @@ export function readReferenceEntries(ctx: IExecuteFunctions, itemIndex: number):
  */
 const uploadsByRun = new WeakMap<IExecuteFunctions, Map<string, Promise<string>>>();
 
-async function uploadOnce(ctx: IExecuteFunctions, client: MidjourneyClient, dataUri: string): Promise<string> {
+async function uploadOnce(
+	ctx: IExecuteFunctions,
+	client: MidjourneyClient,
+	dataUri: string,
+): Promise<string> {
 	let uploads = uploadsByRun.get(ctx);
 	if (!uploads) {
 		uploads = new Map();

@@ -2,7 +2,8 @@ import { MidjourneyError } from '../model/errors';
 
 /** Base URL from the credential, without trailing slashes. */
 export function normaliseBaseUrl(value: unknown): string {
-	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'https://api.cometapi.com';
+	const text =
+		typeof value === 'string' && value.trim() !== '' ? value.trim() : 'https://api.cometapi.com';
 	return text.replace(/\/+$/, '');
 }
 
@@ -22,7 +23,10 @@ export function checkBaseUrl(baseUrl: string): void {
 	try {
 		url = new URL(baseUrl);
 	} catch {
-		throw baseUrlError('The Base URL is not a valid URL', 'Enter the server root, e.g. https://api.cometapi.com.');
+		throw baseUrlError(
+			'The Base URL is not a valid URL',
+			'Enter the server root, e.g. https://api.cometapi.com.',
+		);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw baseUrlError(
@@ -37,10 +41,16 @@ export function checkBaseUrl(baseUrl: string): void {
 		);
 	}
 	if (url.search !== '') {
-		throw baseUrlError(`The Base URL must not contain a query string (${displayUrl(url)}?…)`, 'Remove everything from the "?" on.');
+		throw baseUrlError(
+			`The Base URL must not contain a query string (${displayUrl(url)}?…)`,
+			'Remove everything from the "?" on.',
+		);
 	}
 	if (url.hash !== '') {
-		throw baseUrlError(`The Base URL must not contain a fragment (${displayUrl(url)}#…)`, 'Remove everything from the "#" on.');
+		throw baseUrlError(
+			`The Base URL must not contain a fragment (${displayUrl(url)}#…)`,
+			'Remove everything from the "#" on.',
+		);
 	}
 }
 

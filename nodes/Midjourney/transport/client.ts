@@ -117,7 +117,10 @@ export class MidjourneyClient {
 	}
 
 	private redact(text: unknown): string {
-		return redactSecret(typeof text === 'string' ? text : JSON.stringify(text ?? ''), this.deps.secret);
+		return redactSecret(
+			typeof text === 'string' ? text : JSON.stringify(text ?? ''),
+			this.deps.secret,
+		);
 	}
 
 	private serverText(json: unknown, fallback: string): string {
@@ -142,18 +145,26 @@ export class MidjourneyClient {
 	}
 
 	private paymentError(response: RawResponse, json: unknown): MidjourneyError {
-		return new MidjourneyError('credits', 'The account has no credit left for Midjourney (HTTP 402)', {
-			httpCode: 402,
-			description: `Top up the balance of the account behind the API key, then run again. No task was created. Server said: ${this.serverText(json, 'nothing')}`,
-		});
+		return new MidjourneyError(
+			'credits',
+			'The account has no credit left for Midjourney (HTTP 402)',
+			{
+				httpCode: 402,
+				description: `Top up the balance of the account behind the API key, then run again. No task was created. Server said: ${this.serverText(json, 'nothing')}`,
+			},
+		);
 	}
 
 	/** HTTP 404 without the API's envelope: the Base URL points somewhere else (…/v1, …/mj). */
 	private noApiHere(what: string): MidjourneyError {
-		return new MidjourneyError('input', `${what}: HTTP 404, no Midjourney task API at this Base URL`, {
-			httpCode: 404,
-			description: `No task was created. Use the server root as the Base URL, e.g. https://api.cometapi.com (without /v1 or /mj); it is now ${this.deps.baseUrl ?? 'unknown'}.`,
-		});
+		return new MidjourneyError(
+			'input',
+			`${what}: HTTP 404, no Midjourney task API at this Base URL`,
+			{
+				httpCode: 404,
+				description: `No task was created. Use the server root as the Base URL, e.g. https://api.cometapi.com (without /v1 or /mj); it is now ${this.deps.baseUrl ?? 'unknown'}.`,
+			},
+		);
 	}
 
 	private unavailable(what: string, response: RawResponse, json: unknown): MidjourneyError {
@@ -166,7 +177,10 @@ export class MidjourneyClient {
 				description:
 					response.statusCode === 429
 						? `Rate limited. ${this.serverText(json, 'Try again later or lower Max Concurrent Tasks.')}`
-						: this.serverText(json, 'The Midjourney service is unavailable right now. Try again later.'),
+						: this.serverText(
+								json,
+								'The Midjourney service is unavailable right now. Try again later.',
+							),
 			},
 		);
 	}
@@ -190,8 +204,11 @@ export class MidjourneyClient {
 		for (;;) {
 			attempt++;
 			// Each attempt is cut off at the item's Timeout too (a user who sets 3 s waits about 3 s), with a moment's grace.
-			const cutOff = deadline === undefined ? undefined : Math.max(deadline, this.now() + SUBMIT_GRACE_MS);
-			const sent = await settle(async () => await this.send({ method: 'POST', path, body, deadline: cutOff }));
+			const cutOff =
+				deadline === undefined ? undefined : Math.max(deadline, this.now() + SUBMIT_GRACE_MS);
+			const sent = await settle(
+				async () => await this.send({ method: 'POST', path, body, deadline: cutOff }),
+			);
 			if (!sent.ok) {
 				const failure = sent.error;
 				if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
@@ -203,11 +220,18 @@ export class MidjourneyClient {
 						await this.deps.sleep(backoffDelay(attempt, SUBMIT_RETRY, this.random));
 						continue;
 					}
-					throw new MidjourneyError('unavailable', `${what}: the server could not be reached (${failure.code})`, {
-						description: `No task was created. Check the Base URL in the CometAPI credential (${this.deps.baseUrl ?? ''}).`,
-					});
+					throw new MidjourneyError(
+						'unavailable',
+						`${what}: the server could not be reached (${failure.code})`,
+						{
+							description: `No task was created. Check the Base URL in the CometAPI credential (${this.deps.baseUrl ?? ''}).`,
+						},
+					);
 				}
-				throw ambiguousSubmit(what, failure instanceof NetworkError ? failure.code : String(failure));
+				throw ambiguousSubmit(
+					what,
+					failure instanceof NetworkError ? failure.code : String(failure),
+				);
 			}
 			const response = sent.value;
 			const { json, malformed } = parseBody(response.body);
@@ -220,13 +244,16 @@ export class MidjourneyClient {
 				rateLimited++;
 				const error = this.unavailable(what, response, json);
 				if (rateLimited >= SUBMIT_ATTEMPTS) throw error;
-				await this.deps.sleep(error.details.retryAfterMs ?? backoffDelay(rateLimited, SUBMIT_RETRY, this.random));
+				await this.deps.sleep(
+					error.details.retryAfterMs ?? backoffDelay(rateLimited, SUBMIT_RETRY, this.random),
+				);
 				continue;
 			}
 			if (status === 413) {
 				throw new MidjourneyError('input', `${what}: the request is too large (HTTP 413)`, {
 					httpCode: 413,
-					description: 'Send fewer or smaller images (the server refuses bodies above about 30 MB).',
+					description:
+						'Send fewer or smaller images (the server refuses bodies above about 30 MB).',
 				});
 			}
 			const envelope = asObject(json);
@@ -234,7 +261,10 @@ export class MidjourneyClient {
 			if (status >= 500 || malformed || (status < 300 && typeof envelope?.code !== 'number')) {
 				// The gateway may have forwarded the submit before failing.
 				// Name the HTTP status when there is one (a 502 comes with an HTML page, not JSON).
-				throw ambiguousSubmit(what, status >= 300 || (!malformed && envelope) ? `HTTP ${status}` : 'an unreadable answer');
+				throw ambiguousSubmit(
+					what,
+					status >= 300 || (!malformed && envelope) ? `HTTP ${status}` : 'an unreadable answer',
+				);
 			}
 			if (!envelope || typeof envelope.code !== 'number') {
 				throw new MidjourneyError('badResponse', `${what}: unexpected HTTP ${status}`, {
@@ -249,7 +279,8 @@ export class MidjourneyClient {
 			if (deadline === undefined || retryAt > deadline) {
 				throw new MidjourneyError('queueFull', `${what}: the Midjourney queue is full (code 23)`, {
 					code: SUBMIT_CODE.queueFull,
-					description: `${this.serverText(envelope, '')} No task was created. Try again later, or lower Max Concurrent Tasks.`.trim(),
+					description:
+						`${this.serverText(envelope, '')} No task was created. Try again later, or lower Max Concurrent Tasks.`.trim(),
 				});
 			}
 			await this.deps.sleep(retryAt - this.now());
@@ -257,14 +288,22 @@ export class MidjourneyClient {
 	}
 
 	/** Reads a submit envelope: the result, an error, or undefined for "queue full, retry". */
-	private readEnvelope(what: string, envelope: IDataObject, status: number): SubmittedTask | undefined {
+	private readEnvelope(
+		what: string,
+		envelope: IDataObject,
+		status: number,
+	): SubmittedTask | undefined {
 		const code = envelope.code as number;
 		const description = this.serverText(envelope, '');
 		const properties = asObject(envelope.properties) ?? {};
 		if (createsTask(code)) {
 			const id = envelope.result;
 			// 0, an empty or a path-like id is no task id: the task may exist, unnamed.
-			if ((typeof id !== 'string' && typeof id !== 'number') || !isTaskIdToken(String(id)) || /^0+$/.test(String(id))) {
+			if (
+				(typeof id !== 'string' && typeof id !== 'number') ||
+				!isTaskIdToken(String(id)) ||
+				/^0+$/.test(String(id))
+			) {
 				throw ambiguousSubmit(what, `code ${code} without a task id`);
 			}
 			const queue = Number(properties.numberOfQueues);
@@ -280,10 +319,15 @@ export class MidjourneyClient {
 		if (code === SUBMIT_CODE.queueFull) return undefined;
 		if (code === SUBMIT_CODE.bannedWord) {
 			const word = properties.bannedWord;
-			return fail('bannedWord', `The prompt contains a banned word${word ? `: "${String(word)}"` : ''} (code 24)`, {
-				code,
-				description: `Remove or rephrase ${word ? `"${String(word)}"` : 'the banned word'} and try again. ${description}`.trim(),
-			});
+			return fail(
+				'bannedWord',
+				`The prompt contains a banned word${word ? `: "${String(word)}"` : ''} (code 24)`,
+				{
+					code,
+					description:
+						`Remove or rephrase ${word ? `"${String(word)}"` : 'the banned word'} and try again. ${description}`.trim(),
+				},
+			);
 		}
 		if (code === SUBMIT_CODE.notFound) {
 			return fail('notFound', `${what}: not found (code 3)`, {
@@ -319,14 +363,17 @@ export class MidjourneyClient {
 			const list = await this.listByCondition(ids, deadline);
 			if (list) {
 				for (const task of list) {
-					if (asObject(task) && task.id !== undefined && task.id !== null) found.set(String(task.id), normaliseTask(task));
+					if (asObject(task) && task.id !== undefined && task.id !== null)
+						found.set(String(task.id), normaliseTask(task));
 				}
 				return found;
 			}
 		}
 		for (let start = 0; start < ids.length; start += FETCH_PARALLELISM) {
 			const batch = ids.slice(start, start + FETCH_PARALLELISM);
-			const tasks = await Promise.all(batch.map(async (id) => await this.fetchOneOnce(id, deadline)));
+			const tasks = await Promise.all(
+				batch.map(async (id) => await this.fetchOneOnce(id, deadline)),
+			);
 			tasks.forEach((task, index) => {
 				if (task) found.set(batch[index], task);
 			});
@@ -378,17 +425,26 @@ export class MidjourneyClient {
 		const task = asObject(json);
 		if (status === 200 && json === undefined) return undefined;
 		if (!task || task.id === undefined) {
-			throw new MidjourneyError('badResponse', `Fetching task ${id}: the answer was not a task`, { httpCode: status });
+			throw new MidjourneyError('badResponse', `Fetching task ${id}: the answer was not a task`, {
+				httpCode: status,
+			});
 		}
 		return normaliseTask(task as MjTask);
 	}
 
-	private checkCommonFaults(what: string, response: RawResponse, json: unknown, malformed: boolean): void {
+	private checkCommonFaults(
+		what: string,
+		response: RawResponse,
+		json: unknown,
+		malformed: boolean,
+	): void {
 		const status = response.statusCode;
 		if (status === 401 || status === 403) throw this.authError(response, json);
 		if (status === 429 || status >= 500) throw this.unavailable(what, response, json);
 		if (malformed) {
-			throw new MidjourneyError('badResponse', `${what}: the answer was not valid JSON`, { httpCode: status });
+			throw new MidjourneyError('badResponse', `${what}: the answer was not valid JSON`, {
+				httpCode: status,
+			});
 		}
 		if (status >= 300) {
 			throw new MidjourneyError('badResponse', `${what}: unexpected HTTP ${status}`, {
@@ -405,7 +461,10 @@ export class MidjourneyClient {
 		const failure = sent.error;
 		if (failure instanceof NetworkError && failure.cancelled) throw cancelledError();
 		if (failure instanceof NetworkError) {
-			const problem = failure.code === 'DEADLINE' ? 'no answer in time' : `the server could not be reached (${failure.code})`;
+			const problem =
+				failure.code === 'DEADLINE'
+					? 'no answer in time'
+					: `the server could not be reached (${failure.code})`;
 			throw new MidjourneyError('unavailable', `Reading tasks: ${problem}`, {
 				description: `No answer from ${this.deps.baseUrl ?? 'the server'}. Check the Base URL in the CometAPI credential.`,
 			});
@@ -420,7 +479,11 @@ export class MidjourneyClient {
 	async uploadImages(base64Array: string[]): Promise<string[]> {
 		const what = 'Uploading images';
 		const response = await this.withReadRetries(async () => {
-			const answer = await this.sendOrTransient({ method: 'POST', path: '/mj/submit/upload-discord-images', body: { base64Array } });
+			const answer = await this.sendOrTransient({
+				method: 'POST',
+				path: '/mj/submit/upload-discord-images',
+				body: { base64Array },
+			});
 			if (answer.statusCode === 429 || answer.statusCode === 503) {
 				throw this.unavailable(what, answer, parseBody(answer.body).json);
 			}
@@ -430,13 +493,16 @@ export class MidjourneyClient {
 		if (response.statusCode === 413) {
 			throw new MidjourneyError('input', `${what}: the request is too large (HTTP 413)`, {
 				httpCode: 413,
-				description: 'Upload fewer or smaller images at once (the server refuses bodies above about 30 MB).',
+				description:
+					'Upload fewer or smaller images at once (the server refuses bodies above about 30 MB).',
 			});
 		}
 		const envelope = this.readAnswerEnvelope(what, response, json);
 		const urls = envelope.result;
 		if (!Array.isArray(urls) || urls.some((url) => typeof url !== 'string' || url === '')) {
-			throw new MidjourneyError('badResponse', `${what}: the answer holds no list of URLs`, { httpCode: response.statusCode });
+			throw new MidjourneyError('badResponse', `${what}: the answer holds no list of URLs`, {
+				httpCode: response.statusCode,
+			});
 		}
 		return urls as string[];
 	}
@@ -445,13 +511,19 @@ export class MidjourneyClient {
 	async imageSeed(taskId: string): Promise<string> {
 		const what = `Reading the seed of task ${taskId}`;
 		const response = await this.withReadRetries(
-			async () => await this.sendOrTransient({ method: 'GET', path: `/mj/task/${encodeURIComponent(taskId)}/image-seed` }),
+			async () =>
+				await this.sendOrTransient({
+					method: 'GET',
+					path: `/mj/task/${encodeURIComponent(taskId)}/image-seed`,
+				}),
 		);
 		const json = this.checkOffered(what, 'Get Seed', response);
 		const envelope = this.readAnswerEnvelope(what, response, json);
 		const seed = envelope.result;
 		if ((typeof seed !== 'string' && typeof seed !== 'number') || String(seed) === '') {
-			throw new MidjourneyError('badResponse', `${what}: the answer holds no seed`, { httpCode: response.statusCode });
+			throw new MidjourneyError('badResponse', `${what}: the answer holds no seed`, {
+				httpCode: response.statusCode,
+			});
 		}
 		return String(seed);
 	}
@@ -465,14 +537,21 @@ export class MidjourneyClient {
 		const status = response.statusCode;
 		const hasEnvelope = !malformed && typeof asObject(json)?.code === 'number';
 		if ((status === 404 && !hasEnvelope) || status === 405 || status === 501) {
-			throw new MidjourneyError('unsupported', `${feature} is not offered by this server (HTTP ${status})`, {
-				httpCode: status,
-				description: `${this.deps.baseUrl ?? 'The server'} has no such endpoint. It is a CometAPI / midjourney-proxy extension some servers lack: use a server that offers it, or leave this step out.`,
-			});
+			throw new MidjourneyError(
+				'unsupported',
+				`${feature} is not offered by this server (HTTP ${status})`,
+				{
+					httpCode: status,
+					description: `${this.deps.baseUrl ?? 'The server'} has no such endpoint. It is a CometAPI / midjourney-proxy extension some servers lack: use a server that offers it, or leave this step out.`,
+				},
+			);
 		}
 		if (status === 401 || status === 403) throw this.authError(response, json);
 		if (status === 402) throw this.paymentError(response, json);
-		if (malformed) throw new MidjourneyError('badResponse', `${what}: the answer was not valid JSON`, { httpCode: status });
+		if (malformed)
+			throw new MidjourneyError('badResponse', `${what}: the answer was not valid JSON`, {
+				httpCode: status,
+			});
 		return json;
 	}
 
@@ -496,11 +575,15 @@ export class MidjourneyClient {
 				description: `${description || 'The task does not exist or has expired.'} Check the Task ID: tasks are visible only to the API key that created them.`,
 			});
 		}
-		return fail('validation', `${what}: the server refused the request (code ${String(envelope.code)})`, {
-			code: envelope.code as number,
-			httpCode: status,
-			description: description || 'A parameter is invalid.',
-		});
+		return fail(
+			'validation',
+			`${what}: the server refused the request (code ${String(envelope.code)})`,
+			{
+				code: envelope.code as number,
+				httpCode: status,
+				description: description || 'A parameter is invalid.',
+			},
+		);
 	}
 
 	/**
@@ -525,22 +608,36 @@ export class MidjourneyClient {
 
 	/** Reads several tasks, with retries (the Fetch operation, parent look-ups). */
 	async fetchTasks(ids: string[], deadline?: number): Promise<Map<string, MjTask>> {
-		return await this.withReadRetries(async (cutOff) => await this.fetchTasksOnce(ids, cutOff), deadline);
+		return await this.withReadRetries(
+			async (cutOff) => await this.fetchTasksOnce(ids, cutOff),
+			deadline,
+		);
 	}
 
 	async fetchTask(id: string, deadline?: number): Promise<MjTask | undefined> {
-		return await this.withReadRetries(async (cutOff) => await this.fetchOneOnce(id, cutOff), deadline);
+		return await this.withReadRetries(
+			async (cutOff) => await this.fetchOneOnce(id, cutOff),
+			deadline,
+		);
 	}
 }
 
-function fail(kind: MidjourneyError['kind'], message: string, details: MidjourneyError['details']): never {
+function fail(
+	kind: MidjourneyError['kind'],
+	message: string,
+	details: MidjourneyError['details'],
+): never {
 	throw new MidjourneyError(kind, message, details);
 }
 
 function ambiguousSubmit(what: string, cause: string): MidjourneyError {
-	return new MidjourneyError('ambiguousSubmit', `${what}: no clear answer (${cause}); a task may have been created`, {
-		description:
-			'The request reached the server but its answer was lost, so it was not resent (that could create and charge a second task). ' +
-			'Look for the task with the Fetch operation or in your CometAPI task log before trying again.',
-	});
+	return new MidjourneyError(
+		'ambiguousSubmit',
+		`${what}: no clear answer (${cause}); a task may have been created`,
+		{
+			description:
+				'The request reached the server but its answer was lost, so it was not resent (that could create and charge a second task). ' +
+				'Look for the task with the Fetch operation or in your CometAPI task log before trying again.',
+		},
+	);
 }

@@ -35,7 +35,11 @@ interface Answer {
 const failed = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 
 /** Asks the server for no tasks: it costs nothing and needs a valid key on CometAPI and proxies alike. */
-async function ask(ctx: ICredentialTestFunctions, baseUrl: string, credential: ICredentialDataDecryptedObject): Promise<Answer> {
+async function ask(
+	ctx: ICredentialTestFunctions,
+	baseUrl: string,
+	credential: ICredentialDataDecryptedObject,
+): Promise<Answer> {
 	try {
 		const response = (await ctx.helpers.request({
 			method: 'POST',
@@ -49,8 +53,12 @@ async function ask(ctx: ICredentialTestFunctions, baseUrl: string, credential: I
 		})) as { statusCode?: number; body?: unknown };
 		return { statusCode: response.statusCode, body: response.body };
 	} catch (error) {
-		const failure = error as IDataObject & { response?: { status?: number }; cause?: { code?: string } };
-		const statusCode = Number(failure.statusCode ?? failure.response?.status ?? failure.httpCode) || undefined;
+		const failure = error as IDataObject & {
+			response?: { status?: number };
+			cause?: { code?: string };
+		};
+		const statusCode =
+			Number(failure.statusCode ?? failure.response?.status ?? failure.httpCode) || undefined;
 		if (statusCode) return { statusCode };
 		return { code: String(failure.code ?? failure.cause?.code ?? failure.message ?? 'no answer') };
 	}
@@ -68,7 +76,8 @@ async function styleThatWorks(
 	for (const style of Object.keys(STYLE_NAMES) as CometApiAuthStyle[]) {
 		if (style === current) continue;
 		const answer = await ask(ctx, baseUrl, { ...credential, authStyle: style });
-		if (answer.statusCode !== undefined && answer.statusCode >= 200 && answer.statusCode < 300) return style;
+		if (answer.statusCode !== undefined && answer.statusCode >= 200 && answer.statusCode < 300)
+			return style;
 	}
 	return undefined;
 }
@@ -85,7 +94,8 @@ export async function testCometApiConnection(
 		const { message, description } = error as { message: string; description?: string };
 		return failed(`${message}. ${description ?? ''}`.trim());
 	}
-	if (String(data.apiKey ?? '').trim() === '') return failed('Enter the API key: get one in your CometAPI dashboard (API Keys)');
+	if (String(data.apiKey ?? '').trim() === '')
+		return failed('Enter the API key: get one in your CometAPI dashboard (API Keys)');
 
 	const answer = await ask(this, baseUrl, data);
 	if (answer.statusCode === undefined) {
@@ -112,7 +122,9 @@ export async function testCometApiConnection(
 		return failed(`No Midjourney task API at this Base URL (HTTP 404 for ${TEST_PATH}): ${fix}`);
 	}
 	if (answer.statusCode < 200 || answer.statusCode >= 300) {
-		return failed(`The server at the Base URL answered HTTP ${answer.statusCode} to a task list request: try again later, or check the Base URL`);
+		return failed(
+			`The server at the Base URL answered HTTP ${answer.statusCode} to a task list request: try again later, or check the Base URL`,
+		);
 	}
 	if (!Array.isArray(answer.body)) {
 		return failed(

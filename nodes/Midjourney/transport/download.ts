@@ -14,8 +14,14 @@ export interface DownloadedFile {
 /** What a download must be. Its first bytes are checked, so an error page never becomes the file. */
 export type ExpectedContent = 'image';
 
-const CONTENT_CHECKS: Record<ExpectedContent, { label: string; matches: (data: Buffer) => boolean }> = {
-	image: { label: 'an image (PNG, JPEG, WebP or GIF)', matches: (data) => detectImageType(data) !== undefined },
+const CONTENT_CHECKS: Record<
+	ExpectedContent,
+	{ label: string; matches: (data: Buffer) => boolean }
+> = {
+	image: {
+		label: 'an image (PNG, JPEG, WebP or GIF)',
+		matches: (data) => detectImageType(data) !== undefined,
+	},
 };
 
 /** Downloads a file whole and checks it is what was expected. */
@@ -36,9 +42,13 @@ export async function downloadFile(
 	const contentType = response.headers?.['content-type'];
 	const check = CONTENT_CHECKS[expected];
 	if (!check.matches(data)) {
-		throw new MidjourneyError('badResponse', `Downloading ${what} failed: the answer is not ${check.label}`, {
-			description: `${url} answered ${data.length} bytes of ${typeof contentType === 'string' ? contentType : 'unknown type'}, not the file. The link may have expired or lead to an error page.`,
-		});
+		throw new MidjourneyError(
+			'badResponse',
+			`Downloading ${what} failed: the answer is not ${check.label}`,
+			{
+				description: `${url} answered ${data.length} bytes of ${typeof contentType === 'string' ? contentType : 'unknown type'}, not the file. The link may have expired or lead to an error page.`,
+			},
+		);
 	}
 	return { data, contentType: typeof contentType === 'string' ? contentType : undefined };
 }
@@ -55,7 +65,11 @@ export interface DownloadedStream {
 }
 
 function isReadable(value: unknown): value is Readable {
-	return !!value && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).read === 'function';
+	return (
+		!!value &&
+		typeof (value as Readable).pipe === 'function' &&
+		typeof (value as Readable).read === 'function'
+	);
 }
 
 /**
@@ -68,10 +82,21 @@ export async function downloadStream(
 	baseUrl: string,
 	what: string,
 ): Promise<DownloadedStream> {
-	const { statusCode, headers, body, timedOut } = await sendDownload(ctx, url, baseUrl, what, 'stream', VIDEO_MAX_BYTES);
+	const { statusCode, headers, body, timedOut } = await sendDownload(
+		ctx,
+		url,
+		baseUrl,
+		what,
+		'stream',
+		VIDEO_MAX_BYTES,
+	);
 	if (!isReadable(body)) throw httpFailure(what, url, statusCode);
 	const contentType = headers?.['content-type'];
-	return { stream: body, contentType: typeof contentType === 'string' ? contentType : undefined, timedOut };
+	return {
+		stream: body,
+		contentType: typeof contentType === 'string' ? contentType : undefined,
+		timedOut,
+	};
 }
 
 interface DownloadResponse {
@@ -90,9 +115,13 @@ export const VIDEO_MAX_BYTES = 512 * 1048576;
 
 /** The error of a download the deadline ended. */
 export function tookTooLong(what: string, url: string): MidjourneyError {
-	return new MidjourneyError('unavailable', `Downloading ${what} took longer than ${DOWNLOAD_CAP_MS / 1000} s`, {
-		description: `${url} sent the file too slowly (or without end); nothing of it was kept. Run again, or fetch the task for fresh URLs.`,
-	});
+	return new MidjourneyError(
+		'unavailable',
+		`Downloading ${what} took longer than ${DOWNLOAD_CAP_MS / 1000} s`,
+		{
+			description: `${url} sent the file too slowly (or without end); nothing of it was kept. Run again, or fetch the task for fresh URLs.`,
+		},
+	);
 }
 
 /**
@@ -112,7 +141,9 @@ async function sendDownload(
 	refuseScheme(url, what);
 	const credentials = sameOrigin(url, baseUrl);
 	// Sent with the key: a file that echoes it back is refused (cheap next to the sizes involved).
-	const forbidden = credentials ? secretForms((await ctx.getCredentials(CREDENTIAL_TYPE)).apiKey) : [];
+	const forbidden = credentials
+		? secretForms((await ctx.getCredentials(CREDENTIAL_TYPE)).apiKey)
+		: [];
 	const sent = await settle(
 		async () =>
 			await sendRequest(ctx, {

@@ -6,7 +6,10 @@
 const ID_KEYS = ['result', 'id', 'parentId'];
 
 /** An id key followed by an integer literal of 16 digits or more (2^53 has 16). */
-const LONG_ID_NUMBER = new RegExp(`("(?:${ID_KEYS.join('|')})"\\s*:\\s*)(-?\\d{16,})(?=\\s*[,}\\]])`, 'g');
+const LONG_ID_NUMBER = new RegExp(
+	`("(?:${ID_KEYS.join('|')})"\\s*:\\s*)(-?\\d{16,})(?=\\s*[,}\\]])`,
+	'g',
+);
 
 /**
  * JSON.parse, with long integer ids kept digit for digit as strings. A key

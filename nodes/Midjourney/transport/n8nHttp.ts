@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { MidjourneyError, settle } from '../model/errors';
 import { checkBaseUrl, displayUrl } from './baseUrl';
@@ -16,7 +21,13 @@ export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
 }
 
 /** Error codes that mean the connection was never made, so nothing reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /** An error code as Node and axios name them (ECONNREFUSED, ENOTFOUND, ERR_CANCELED…). */
 const ERROR_CODE = /^(E[A-Z_]+|ERR_[A-Z_]+)$/;
@@ -104,7 +115,10 @@ interface HelperResponse {
  */
 export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<HttpAnswer> {
 	const cancel = cancelSignalOf(ctx);
-	const deadline = startDeadline(Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()), cancel);
+	const deadline = startDeadline(
+		Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()),
+		cancel,
+	);
 	const timedOut = () => deadline.expired;
 	let keepWatching = false;
 	try {
@@ -112,7 +126,10 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 		for (let hop = 0; ; hop++) {
 			// Always a stream: the body is counted as it arrives, so a huge one is never held whole.
 			const response = await sendOnce(ctx, { method, url, body, credentials }, deadline);
-			const location = response.statusCode >= 300 && response.statusCode < 400 ? response.headers?.location : undefined;
+			const location =
+				response.statusCode >= 300 && response.statusCode < 400
+					? response.headers?.location
+					: undefined;
 			if (typeof location !== 'string' || location === '') {
 				const headers = response.headers ?? {};
 				const answer = { statusCode: response.statusCode, headers, url, timedOut };
@@ -135,16 +152,23 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 			const from = new URL(url);
 			const next = new URL(location, from);
 			if (hop >= MAX_REDIRECTS) {
-				throw new MidjourneyError('input', `The server redirected the request more than ${MAX_REDIRECTS} times`, {
-					description: `Last redirect: ${displayUrl(next)}. Check the Base URL in the CometAPI credential.`,
-				});
+				throw new MidjourneyError(
+					'input',
+					`The server redirected the request more than ${MAX_REDIRECTS} times`,
+					{
+						description: `Last redirect: ${displayUrl(next)}. Check the Base URL in the CometAPI credential.`,
+					},
+				);
 			}
 			if (credentials && !mayCarryCredentials(from, next)) {
 				if (call.foreignRedirect !== 'dropCredentials') throw redirectRefused(from, next);
 				credentials = false;
 			}
 			// As browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
-			if (response.statusCode === 303 || (method === 'POST' && response.statusCode !== 307 && response.statusCode !== 308)) {
+			if (
+				response.statusCode === 303 ||
+				(method === 'POST' && response.statusCode !== 307 && response.statusCode !== 308)
+			) {
 				method = 'GET';
 				body = undefined;
 			}
@@ -157,13 +181,22 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 
 /** The error of a body above `maxBytes`. */
 export function tooLarge(url: string, maxBytes: number): MidjourneyError {
-	return new MidjourneyError('tooLarge', `The answer of ${displayUrl(new URL(url))} is larger than ${Math.round(maxBytes / 1048576)} MB`, {
-		description: `Nothing of it was kept. No Midjourney answer or file is that large: check the URL, or the Base URL in the CometAPI credential.`,
-	});
+	return new MidjourneyError(
+		'tooLarge',
+		`The answer of ${displayUrl(new URL(url))} is larger than ${Math.round(maxBytes / 1048576)} MB`,
+		{
+			description: `Nothing of it was kept. No Midjourney answer or file is that large: check the URL, or the Base URL in the CometAPI credential.`,
+		},
+	);
 }
 
 /** A Content-Length above the limit: refused before a byte is read. */
-function refuseDeclaredSize(stream: Stream, headers: Record<string, unknown>, maxBytes: number, url: string): void {
+function refuseDeclaredSize(
+	stream: Stream,
+	headers: Record<string, unknown>,
+	maxBytes: number,
+	url: string,
+): void {
 	const declared = Number(headers['content-length']);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		stream.destroy();
@@ -173,10 +206,14 @@ function refuseDeclaredSize(stream: Stream, headers: Record<string, unknown>, ma
 
 /** The error of a body that holds the key. */
 function holdsKey(url: string): MidjourneyError {
-	return new MidjourneyError('badResponse', `The file at ${displayUrl(new URL(url))} holds the API key: refused`, {
-		description:
-			'The server sent the request\'s credentials back inside the file, so it was not stored. Report it to the server\'s operator; the key may need replacing.',
-	});
+	return new MidjourneyError(
+		'badResponse',
+		`The file at ${displayUrl(new URL(url))} holds the API key: refused`,
+		{
+			description:
+				"The server sent the request's credentials back inside the file, so it was not stored. Report it to the server's operator; the key may need replacing.",
+		},
+	);
 }
 
 /**
@@ -184,7 +221,9 @@ function holdsKey(url: string): MidjourneyError {
  * two chunks: the end of the previous one is kept). Throws on a find.
  */
 function bodyScanner(forbidden: string[], url: string): (chunk: Buffer, whole?: boolean) => void {
-	const forms = forbidden.filter((form) => form.length > 0).map((form) => Buffer.from(form, 'utf8'));
+	const forms = forbidden
+		.filter((form) => form.length > 0)
+		.map((form) => Buffer.from(form, 'utf8'));
 	if (forms.length === 0) return () => {};
 	const overlap = Math.max(...forms.map((form) => form.length)) - 1;
 	let tail = Buffer.alloc(0);
@@ -202,7 +241,12 @@ function bodyScanner(forbidden: string[], url: string): (chunk: Buffer, whole?: 
  * for whichever consumer reads it (peekStream, then n8n's binary data store).
  * A refused chunk is not passed on.
  */
-function watchStream(stream: Stream, maxBytes: number, url: string, scan: (chunk: Buffer) => void): void {
+function watchStream(
+	stream: Stream,
+	maxBytes: number,
+	url: string,
+	scan: (chunk: Buffer) => void,
+): void {
 	let length = 0;
 	// A refusal between two consumers (after peekStream, before the store listens) must not crash the process.
 	stream.once('error', () => {});
@@ -232,7 +276,13 @@ function settleSync(run: () => void): Error | undefined {
 }
 
 /** The whole body as bytes, refused above the limit; a deadline or a cancel that cuts it off says so. */
-async function readWhole(stream: Stream, maxBytes: number, url: string, deadline: Deadline, cancel?: AbortSignal): Promise<Buffer> {
+async function readWhole(
+	stream: Stream,
+	maxBytes: number,
+	url: string,
+	deadline: Deadline,
+	cancel?: AbortSignal,
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let length = 0;
 	const read = await settle(async () => {
@@ -271,7 +321,11 @@ async function sendOnce(
 	const sent = await settle(
 		async () =>
 			(call.credentials
-				? await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, deadline.signal), CREDENTIAL_TYPE, options)
+				? await ctx.helpers.httpRequestWithAuthentication.call(
+						withCancelSignal(ctx, deadline.signal),
+						CREDENTIAL_TYPE,
+						options,
+					)
 				: await ctx.helpers.httpRequest(options)) as HelperResponse,
 	);
 	if (sent.ok) return sent.value;
@@ -292,7 +346,9 @@ function withCancelSignal(ctx: RequestContext, signal: AbortSignal): RequestCont
 		get: (target, key) => {
 			if (key === 'getExecutionCancelSignal') return () => signal;
 			const value = Reflect.get(target, key) as unknown;
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 		has: (target, key) => key === 'getExecutionCancelSignal' || Reflect.has(target, key),
 	});
@@ -301,7 +357,13 @@ function withCancelSignal(ctx: RequestContext, signal: AbortSignal): RequestCont
 /** The key may follow a redirect on the same origin, or from http to https on the same host name. */
 function mayCarryCredentials(from: URL, to: URL): boolean {
 	if (to.origin === from.origin) return true;
-	return from.protocol === 'http:' && to.protocol === 'https:' && to.hostname === from.hostname && from.port === '' && to.port === '';
+	return (
+		from.protocol === 'http:' &&
+		to.protocol === 'https:' &&
+		to.hostname === from.hostname &&
+		from.port === '' &&
+		to.port === ''
+	);
 }
 
 function redirectRefused(from: URL, to: URL): MidjourneyError {
@@ -322,7 +384,11 @@ interface Stream {
 }
 
 function isStream(value: unknown): value is Stream {
-	return !!value && typeof (value as { pipe?: unknown }).pipe === 'function' && typeof (value as { destroy?: unknown }).destroy === 'function';
+	return (
+		!!value &&
+		typeof (value as { pipe?: unknown }).pipe === 'function' &&
+		typeof (value as { destroy?: unknown }).destroy === 'function'
+	);
 }
 
 /** The sender the node uses: n8n's authenticated helper, which applies the credential. */

@@ -1,12 +1,14 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { ItemSettings } from '../parameters/settings';
+import type { OutputSettings } from '../parameters/settings';
+import type { TriggerFilters } from '../parameters/triggerSettings';
 import { isFinalStatus, isTaskIdToken } from '../model/task';
 import { settle } from '../model/errors';
 import { openApiSession } from '../execution/apiSession';
 import { callbackTask, callbackTaskId } from '../execution/callback/body';
 import { collectOutput } from '../execution/collectOutput';
 import { buildTaskItems } from '../output/taskItems';
+import { answerCallback as answer } from '../transport/webhookAnswer';
 
 /**
  * The Midjourney Trigger's callback: a server POSTs a task to the trigger's
@@ -14,22 +16,6 @@ import { buildTaskItems } from '../output/taskItems';
  * itself is read from the API with the trigger's credential, so a forged call
  * cannot inject data, and an id the API does not know is answered 404.
  */
-
-export interface TriggerFilters {
-	/** final statuses that start the workflow */
-	statuses: string[];
-	/** only tasks submitted with this state; empty: any */
-	state: string;
-	downloadImage: boolean;
-	binaryPropertyName: string;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	response.writeHead(statusCode, { 'content-type': 'application/json' });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
-}
 
 /** Tasks that started an execution, by trigger: a repeated final callback starts none (one execution per task). */
 const started = new Map<string, number>();
@@ -49,46 +35,47 @@ function claimStart(key: string): boolean {
 	return true;
 }
 
-export async function receiveFinishedTask(ctx: IWebhookFunctions, filters: TriggerFilters): Promise<IWebhookResponseData> {
+export async function receiveFinishedTask(
+	ctx: IWebhookFunctions,
+	filters: TriggerFilters,
+	outputSettings: OutputSettings,
+): Promise<IWebhookResponseData> {
 	const body = callbackTask(ctx);
 	const taskId = callbackTaskId(body);
 	if (taskId === '') return answer(ctx, 400, { message: 'The body has no task id' });
 	// The same rule as every Task ID field: "." or ".." would climb out of /mj/task/{id}/fetch.
-	if (!isTaskIdToken(taskId)) return answer(ctx, 400, { message: 'The body\'s id is not a task id' });
+	if (!isTaskIdToken(taskId))
+		return answer(ctx, 400, { message: "The body's id is not a task id" });
 	// Progress callbacks need no read: only a finished task starts the workflow, and that is checked at the source.
-	if (!isFinalStatus(body.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
+	if (!isFinalStatus(body.status))
+		return answer(ctx, 200, { message: 'Received; the task is not finished' });
 
 	const { baseUrl, redactor, client } = await openApiSession(ctx);
 	const read = await settle(async () => await client.fetchTask(taskId));
 	if (!read.ok) return answer(ctx, 503, { message: 'The task could not be read from the API' });
 	const task = read.value;
 	if (!task) return answer(ctx, 404, { message: 'No such task' });
-	if (!isFinalStatus(task.status)) return answer(ctx, 200, { message: 'Received; the task is not finished' });
-	if (!filters.statuses.includes(String(task.status))) return answer(ctx, 200, { message: 'Received; status filtered out' });
-	if (filters.state !== '' && task.state !== filters.state) return answer(ctx, 200, { message: 'Received; state filtered out' });
+	if (!isFinalStatus(task.status))
+		return answer(ctx, 200, { message: 'Received; the task is not finished' });
+	if (!filters.statuses.includes(String(task.status)))
+		return answer(ctx, 200, { message: 'Received; status filtered out' });
+	if (filters.state !== '' && task.state !== filters.state)
+		return answer(ctx, 200, { message: 'Received; state filtered out' });
 	if (!claimStart(`${String(ctx.getWorkflow().id)}/${ctx.getNode().name}/${taskId}`)) {
 		return answer(ctx, 200, { message: 'Received; this task already started an execution' });
 	}
 
-	const settings: ItemSettings = {
-		speed: 'default',
-		waitForCompletion: false,
-		waitMode: 'poll',
-		pollIntervalMs: 0,
-		timeoutMs: 0,
-		callbackWaitLimitMs: 0,
-		initialDelayMs: 0,
-		onTimeout: 'fail',
-		downloadImage: filters.downloadImage,
-		downloadVideo: false,
-		binaryPropertyName: filters.binaryPropertyName,
-		output: 'task',
-		// The trigger hands over the whole task: what it is for (the next nodes decide).
-		simplify: false,
-	};
-	const built = await settle(async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, settings, baseUrl));
-	const results = built.ok ? [{ itemIndex: 0, items: built.value }] : [{ itemIndex: 0, error: built.error }];
+	const built = await settle(
+		async () => await buildTaskItems(ctx, 0, { ...task, id: taskId }, outputSettings, baseUrl),
+	);
+	const results = built.ok
+		? [{ itemIndex: 0, items: built.value }]
+		: [{ itemIndex: 0, error: built.error }];
 	// A download that fails still starts the workflow, with the error in the item: the task ended either way.
-	const output = collectOutput({ getNode: () => ctx.getNode(), continueOnFail: () => true }, results, redactor);
+	const output = collectOutput(
+		{ getNode: () => ctx.getNode(), continueOnFail: () => true },
+		results,
+		redactor,
+	);
 	return { workflowData: [output.map(({ pairedItem: _paired, ...item }) => item)] };
 }

@@ -39,8 +39,7 @@ export interface WatchOptions {
 }
 
 export type WatchResult =
-	| { outcome: 'final'; task: MjTask }
-	| { outcome: 'timeout'; task: MjTask; lastError?: string };
+	{ outcome: 'final'; task: MjTask } | { outcome: 'timeout'; task: MjTask; lastError?: string };
 
 interface Watcher {
 	taskId: string;
@@ -90,10 +89,6 @@ export class TaskPoller {
 		});
 	}
 
-	get watching(): number {
-		return this.watchers.size;
-	}
-
 	private async run(): Promise<void> {
 		try {
 			while (this.watchers.size > 0) {
@@ -115,7 +110,10 @@ export class TaskPoller {
 		const interval = this.settings.intervalMs;
 		let delay = withJitter(interval, this.settings.jitter ?? 0.1, this.random);
 		if (this.consecutiveFaults > 0) {
-			delay = Math.max(delay, backoffDelay(this.consecutiveFaults, this.settings.backoff, this.random));
+			delay = Math.max(
+				delay,
+				backoffDelay(this.consecutiveFaults, this.settings.backoff, this.random),
+			);
 		}
 		let earliestDue = Infinity;
 		let earliestDeadline = Infinity;
@@ -150,7 +148,8 @@ export class TaskPoller {
 			} else if (this.deps.isTransient(read.error)) {
 				this.consecutiveFaults++;
 				this.lastFault = read.error instanceof Error ? read.error.message : String(read.error);
-				const retryAfter = read.error instanceof MidjourneyError ? read.error.details.retryAfterMs : undefined;
+				const retryAfter =
+					read.error instanceof MidjourneyError ? read.error.details.retryAfterMs : undefined;
 				if (retryAfter !== undefined) this.retryAfterUntil = this.now() + retryAfter;
 			} else {
 				// Not a passing fault (a rejected key): the waits cannot succeed.
@@ -162,7 +161,9 @@ export class TaskPoller {
 
 	private earliestDeadline(taskIds: string[]): number {
 		let earliest = Infinity;
-		for (const taskId of taskIds) for (const watcher of this.watchers.get(taskId) ?? []) earliest = Math.min(earliest, watcher.deadline);
+		for (const taskId of taskIds)
+			for (const watcher of this.watchers.get(taskId) ?? [])
+				earliest = Math.min(earliest, watcher.deadline);
 		return earliest;
 	}
 

@@ -16,7 +16,8 @@ import {
 } from 'n8n-workflow';
 
 import { MAX_IMAGE_BYTES } from '../../../nodes/Midjourney/images/inputChecks';
-import { decodePng, encodePng, type RgbaImage } from '../../../nodes/Midjourney/images/png';
+import { decodePng, type RgbaImage } from '../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../emulator/pngWriter';
 import { QUARTER_COLOURS, type EmulatedTask } from '../../emulator';
 import {
 	binaryBuffer,
@@ -35,8 +36,8 @@ const MODES: BinaryMode[] = ['default', 'filesystem'];
 
 // ------------------------------------------------------------------ files
 
-const PNG = encodePng({ width: 3, height: 2, data: Buffer.alloc(24, 128) });
-const MASK = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, 255) });
+const PNG = rgbaPng({ width: 3, height: 2, data: Buffer.alloc(24, 128) });
+const MASK = rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, 255) });
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0 a small jpeg body')]);
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x14, 0, 0, 0]), Buffer.from('WEBPVP8 a small webp body')]);
 const GIF = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0])]);
@@ -171,7 +172,7 @@ async function picture(item: INodeExecutionData, property = 'data'): Promise<Rgb
 	const binary = item.binary?.[property];
 	expect(binary).toBeDefined();
 	expect(binary!.mimeType).toBe('image/png');
-	return decodePng(await binaryBuffer(binary!));
+	return await decodePng(await binaryBuffer(binary!));
 }
 
 /** The four grid items: index 1-4, that picture's U/V, and (when given) its pixels. */

@@ -1,6 +1,6 @@
 import { LoggerProxy, type IDataObject } from 'n8n-workflow';
 
-import { encodePng } from '../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../emulator/pngWriter';
 import type { RunningWorkflow, WorkflowResult } from '../../harness';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
@@ -106,7 +106,7 @@ export function everythingVisible(value: unknown): string {
 
 /** A small grey PNG as a data URI. */
 export function pngDataUri(shade: number): string {
-	const png = encodePng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
+	const png = rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
 	return `data:image/png;base64,${png.toString('base64')}`;
 }
 

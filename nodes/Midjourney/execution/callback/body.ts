@@ -20,7 +20,8 @@ export function callbackTask(ctx: IWebhookFunctions): MjTask {
 		}
 	}
 	body ??= ctx.getBodyData();
-	const task = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as MjTask) : {};
+	const task =
+		body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as MjTask) : {};
 	return normaliseTask(task);
 }
 

@@ -1,8 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { MidjourneyError, attachTaskId, settle, type MidjourneyErrorDetails, type MidjourneyErrorKind } from '../../model/errors';
-import { mapTask } from '../../output/outputMapper';
-import { isFinalStatus, submittedTaskSnapshot, type MjTask, type SubmittedTask } from '../../model/task';
+import {
+	MidjourneyError,
+	attachTaskId,
+	settle,
+	type MidjourneyErrorDetails,
+	type MidjourneyErrorKind,
+} from '../../model/errors';
+import { isFinalStatus, type MjTask, type SubmittedTask } from '../../model/task';
+import type { ItemResult } from '../../output/itemResult';
+import { waitingTaskItem } from '../../output/outcome';
 import type { ItemSettings } from '../../parameters/settings';
 import type { MidjourneyClient } from '../../transport/client';
 import { executionResumeUrl } from '../../parameters/resumeUrl';
@@ -11,9 +18,10 @@ import type { JobOutcome } from '../../waiting/runner';
 /**
  * Callback mode, the parking half: after the submits, the execution is put
  * to wait in n8n's database (nothing stays in memory, n8n may restart) until
- * the server calls the node's resume URL back (callbackResume.ts). What the
- * callback handler needs is stored with the parked execution, in the node's
- * execution context: which task each item created and its settings.
+ * the server calls the node's resume URL back (resume.ts, the other half).
+ * What the callback handler needs is stored with the parked execution, in
+ * the node's execution context: which task each item created, and its
+ * waiting and output settings.
  */
 
 /** Node-context key of the parked batch (the submit ledger has its own). */
@@ -26,10 +34,13 @@ export interface StoredError {
 	details: MidjourneyErrorDetails;
 }
 
+export type ParkedSettings = Pick<ItemSettings, 'wait' | 'output'>;
+
 export type ParkedItem =
 	| {
 			itemIndex: number;
-			settings: ItemSettings;
+			/** what the resume needs (not the submit settings: their notifyHook is the resume URL) */
+			settings: ParkedSettings;
 			submitted: SubmittedTask;
 			/** whether the batch waits for this task's end (not for Wait for Completion off, or a MODAL submit) */
 			watch: boolean;
@@ -54,7 +65,7 @@ export interface BatchEntry {
 
 export type ParkResult =
 	/** parked: these are the node's items until the callbacks resume it */
-	| { parked: true; items: Array<{ itemIndex: number; items?: INodeExecutionData[]; error?: unknown }> }
+	| { parked: true; items: ItemResult[] }
 	/** every task had ended before the park: go on as Poll mode would, with these outcomes */
 	| { parked: false; outcomes: JobOutcome[] };
 
@@ -62,10 +73,15 @@ export type ParkResult =
 const parkedRuns = new WeakSet<object>();
 
 function storedError(error: unknown): StoredError {
-	if (error instanceof MidjourneyError) return { kind: error.kind, message: error.message, details: error.details };
+	if (error instanceof MidjourneyError)
+		return { kind: error.kind, message: error.message, details: error.details };
 	const text = error instanceof Error ? error.message : String(error);
 	const description = (error as { description?: unknown })?.description;
-	return { kind: 'input', message: text, details: typeof description === 'string' ? { description } : {} };
+	return {
+		kind: 'input',
+		message: text,
+		details: typeof description === 'string' ? { description } : {},
+	};
 }
 
 export function restoredError(error: StoredError): MidjourneyError {
@@ -76,16 +92,25 @@ function toParkedItem(entry: BatchEntry): ParkedItem {
 	const { itemIndex, outcome, settings } = entry;
 	if (!outcome || !settings) return { itemIndex, error: storedError(entry.error) };
 	if (!outcome.ok) {
-		const error = outcome.submitted ? attachTaskId(outcome.error, outcome.submitted.taskId) : outcome.error;
+		const error = outcome.submitted
+			? attachTaskId(outcome.error, outcome.submitted.taskId)
+			: outcome.error;
 		return { itemIndex, error: storedError(error) };
 	}
-	const watch = settings.waitForCompletion && !isFinalStatus(outcome.task.status);
-	return { itemIndex, settings, submitted: outcome.submitted, watch };
+	const watch = settings.wait.waitForCompletion && !isFinalStatus(outcome.task.status);
+	return {
+		itemIndex,
+		settings: { wait: settings.wait, output: settings.output },
+		submitted: outcome.submitted,
+		watch,
+	};
 }
 
 /** The ids of the tasks the batch waits for. */
 export function watchedTaskIds(batch: ParkedBatch): string[] {
-	return batch.items.flatMap((item) => ('submitted' in item && item.watch ? [item.submitted.taskId] : []));
+	return batch.items.flatMap((item) =>
+		'submitted' in item && item.watch ? [item.submitted.taskId] : [],
+	);
 }
 
 /**
@@ -103,7 +128,9 @@ export async function parkUntilCallbacks(
 	const items = entries.map(toParkedItem);
 	const batch: ParkedBatch = { key: `${executionResumeUrl(ctx)}#${runIndex}`, items };
 	const watched = watchedTaskIds(batch);
-	const read = watched.length ? await settle(async () => await client.fetchTasks(watched)) : undefined;
+	const read = watched.length
+		? await settle(async () => await client.fetchTasks(watched))
+		: undefined;
 	if (!read || (read.ok && watched.every((id) => isFinalStatus(read.value.get(id)?.status)))) {
 		const tasks: Map<string, MjTask> = read?.ok ? read.value : new Map();
 		const outcomes = entries.flatMap((entry): JobOutcome[] => {
@@ -117,23 +144,22 @@ export async function parkUntilCallbacks(
 	ctx.getContext('node')[PARKED_BATCH_KEY] = batch;
 	// The wait limit: how long callbacks are trusted before the items go on (for a Fetch that waits).
 	const longestWaitMs = Math.max(
-		...items.map((item) => ('settings' in item && item.watch ? item.settings.callbackWaitLimitMs : 0)),
+		...items.map((item) =>
+			'settings' in item && item.watch ? item.settings.wait.callbackWaitLimitMs : 0,
+		),
 	);
 	await ctx.putExecutionToWait(new Date(Date.now() + longestWaitMs));
 	parkedRuns.add(ctx);
 	return {
 		parked: true,
-		items: items.map((item) => {
-			if ('error' in item) return { itemIndex: item.itemIndex, error: restoredError(item.error) };
-			const task = submittedTaskSnapshot(item.submitted);
-			const json = {
-				...mapTask(task, item.settings.simplify),
-				...(item.submitted.queuePosition !== undefined ? { queuePosition: item.submitted.queuePosition } : {}),
-				// These items go on only when the wait limit ends without the callbacks: then Fetch picks the tasks up.
-				waitEndedWithoutCallback: true,
-			};
-			return { itemIndex: item.itemIndex, items: [{ json, pairedItem: { item: item.itemIndex } }] };
-		}),
+		items: items.map((item) =>
+			'error' in item
+				? { itemIndex: item.itemIndex, error: restoredError(item.error) }
+				: {
+						itemIndex: item.itemIndex,
+						items: [waitingTaskItem(item.itemIndex, item.submitted, item.settings.output.simplify)],
+					},
+		),
 	};
 }
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { PARKED_BATCH_KEY, restoredError, watchedTaskIds, type ParkedBatch } from './park';
 import { isFinalStatus, submittedTaskSnapshot, type MjTask } from '../../model/task';
@@ -7,7 +7,8 @@ import { openApiSession } from '../apiSession';
 import { callbackTask, callbackTaskId } from './body';
 import { collectOutput } from '../collectOutput';
 import type { ItemResult } from '../../output/itemResult';
-import { outcomeToResult } from '../submitBatch';
+import { outcomeToResult } from '../../output/outcome';
+import { answerCallback as answer } from '../../transport/webhookAnswer';
 
 /**
  * Callback mode, the resuming half: the server's call to the parked
@@ -40,7 +41,9 @@ function claimResume(key: string): boolean {
 /** The batch the node parked, from its execution context (stored with the waiting execution). */
 function parkedBatchOf(ctx: IWebhookFunctions): ParkedBatch | undefined {
 	const name = JSON.stringify(ctx.getNode().name);
-	const text = ctx.evaluateExpression(`{{ JSON.stringify($node[${name}].context[${JSON.stringify(PARKED_BATCH_KEY)}] ?? null) }}`);
+	const text = ctx.evaluateExpression(
+		`{{ JSON.stringify($node[${name}].context[${JSON.stringify(PARKED_BATCH_KEY)}] ?? null) }}`,
+	);
 	const batch = typeof text === 'string' ? (JSON.parse(text) as ParkedBatch | null) : null;
 	return batch && Array.isArray(batch.items) ? batch : undefined;
 }
@@ -69,20 +72,16 @@ export function resumingTaskId(ids: string[], tasks: Map<string, MjTask>): strin
 	for (const id of ids) {
 		const finishedAt = Number(tasks.get(id)?.finishTime);
 		if (!Number.isFinite(finishedAt) || finishedAt <= 0) return undefined;
-		if (chosen === undefined || finishedAt > chosenAt || (finishedAt === chosenAt && compareIds(id, chosen) > 0)) {
+		if (
+			chosen === undefined ||
+			finishedAt > chosenAt ||
+			(finishedAt === chosenAt && compareIds(id, chosen) > 0)
+		) {
 			chosen = id;
 			chosenAt = finishedAt;
 		}
 	}
 	return chosen;
-}
-
-function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
-	const response = ctx.getResponseObject();
-	// 503 invites a retry: the proxies do not retry, some gateways do.
-	response.writeHead(statusCode, { 'content-type': 'application/json', ...(statusCode === 503 ? { 'retry-after': '5' } : {}) });
-	response.end(JSON.stringify(body));
-	return { noWebhookResponse: true };
 }
 
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -97,16 +96,25 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!isFinalStatus(body.status)) return answer(this, 200, { message: 'Received; still waiting' });
 
 	const { baseUrl, redactor, client } = await openApiSession(this);
-	const read = await settle(async () => await client.fetchTasksOnce(watched, Date.now() + CALLBACK_READ_MS));
-	if (!read.ok) return answer(this, 503, { message: 'The tasks could not be read from the API; call again' });
+	const read = await settle(
+		async () => await client.fetchTasksOnce(watched, Date.now() + CALLBACK_READ_MS),
+	);
+	if (!read.ok)
+		return answer(this, 503, { message: 'The tasks could not be read from the API; call again' });
 	const tasks = read.value;
 	const open = watched.filter((id) => !isFinalStatus(tasks.get(id)?.status));
 	// The API does not show this task ended yet: this callback may be the one that completes the batch.
-	if (open.includes(taskId)) return answer(this, 503, { message: `The API does not show task ${taskId} ended yet; call again` });
-	if (open.length > 0) return answer(this, 200, { message: `Received; ${open.length} task(s) still running` });
+	if (open.includes(taskId))
+		return answer(this, 503, {
+			message: `The API does not show task ${taskId} ended yet; call again`,
+		});
+	if (open.length > 0)
+		return answer(this, 200, { message: `Received; ${open.length} task(s) still running` });
 	const resumer = resumingTaskId(watched, tasks);
 	if (resumer !== undefined && resumer !== taskId) {
-		return answer(this, 200, { message: `Received; the callback of task ${resumer}, which ended last, resumes` });
+		return answer(this, 200, {
+			message: `Received; the callback of task ${resumer}, which ended last, resumes`,
+		});
 	}
 	if (!claimResume(batch.key)) return answer(this, 200, { message: 'Received; already resumed' });
 
@@ -116,12 +124,23 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 			results.push({ itemIndex: item.itemIndex, error: restoredError(item.error) });
 			continue;
 		}
-		const task = (item.watch && tasks.get(item.submitted.taskId)) || submittedTaskSnapshot(item.submitted);
-		const outcome = { itemIndex: item.itemIndex, ok: true as const, submitted: item.submitted, task, timedOut: false };
+		const task =
+			(item.watch && tasks.get(item.submitted.taskId)) || submittedTaskSnapshot(item.submitted);
+		const outcome = {
+			itemIndex: item.itemIndex,
+			ok: true as const,
+			submitted: item.submitted,
+			task,
+			timedOut: false,
+		};
 		results.push(await outcomeToResult(this, outcome, item.settings, baseUrl));
 	}
 	// n8n does not run a node again when it resumes, so the node cannot stop the execution
 	// here: a failed task becomes an error item in its place, as with Continue On Fail.
-	const output = collectOutput({ getNode: () => this.getNode(), continueOnFail: () => true }, results, redactor);
+	const output = collectOutput(
+		{ getNode: () => this.getNode(), continueOnFail: () => true },
+		results,
+		redactor,
+	);
 	return { workflowData: [output] };
 }

@@ -31,15 +31,25 @@ export const blend: SubmitOperation = {
 			description: 'The aspect ratio of the blended image',
 		},
 	],
-	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
-		const dimensions = readChoice(ctx, 'dimensions', itemIndex, { label: 'Dimensions', choices: DIMENSIONS, fallback: 'SQUARE' });
+	async prepare({ ctx, itemIndex, settings, baseUrl }) {
+		const dimensions = readChoice(ctx, 'dimensions', itemIndex, {
+			label: 'Dimensions',
+			choices: DIMENSIONS,
+			fallback: 'SQUARE',
+		});
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'images to blend');
 		if (images.length < MIN_BLEND_IMAGES || images.length > MAX_BLEND_IMAGES) {
-			throw new MidjourneyError('input', `Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`, {
-				description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Blend needs 2 to 5 images; item ${itemIndex} has ${images.length}`,
+				{
+					description: 'Give between 2 and 5 image URLs, data URIs or binary properties.',
+				},
+			);
 		}
-		const body = { base64Array: images, dimensions, ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(blend.endpoint, body, deadline);
+		return {
+			endpoint: blend.endpoint,
+			body: { base64Array: images, dimensions, ...commonSubmitFields(settings) },
+		};
 	},
 };

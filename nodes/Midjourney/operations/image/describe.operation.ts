@@ -11,9 +11,8 @@ export const describe: SubmitOperation = {
 	takesBot: true,
 	results: [],
 	fields: [...imageSourceFields({ optional: false, multiple: false, what: 'image to describe' })],
-	async prepare({ ctx, itemIndex, submit, settings, baseUrl }) {
+	async prepare({ ctx, itemIndex, settings, baseUrl }) {
 		const image = await readSingleImage(ctx, itemIndex, baseUrl, 'image to describe');
-		const body = { ...image, ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(describe.endpoint, body, deadline);
+		return { endpoint: describe.endpoint, body: { ...image, ...commonSubmitFields(settings) } };
 	},
 };

@@ -12,7 +12,8 @@ export const edit: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Edit',
 	action: 'Edit an image with a prompt',
-	description: "Repaint an existing image (a product photo, a picture from an earlier step) with Midjourney's editor into a 2x2 grid",
+	description:
+		"Repaint an existing image (a product photo, a picture from an earlier step) with Midjourney's editor into a 2x2 grid",
 	endpoint: ENDPOINTS.edit,
 	takesBot: false,
 	results: ['images'],
@@ -35,28 +36,40 @@ export const edit: SubmitOperation = {
 			type: 'options',
 			default: 'edit',
 			options: [
-				{ name: 'Edit', value: 'edit', description: 'Keep the picture and change what the prompt says (/mj/submit/edits)' },
+				{
+					name: 'Edit',
+					value: 'edit',
+					description: 'Keep the picture and change what the prompt says (/mj/submit/edits)',
+				},
 				{
 					name: 'Retexture',
 					value: 'retexture',
-					description: 'Keep the shapes and repaint surfaces, light and style (/mj/submit/retexture, trueai servers)',
+					description:
+						'Keep the shapes and repaint surfaces, light and style (/mj/submit/retexture, trueai servers)',
 				},
 			],
 			description: 'How the image is changed',
 		},
 	],
-	async prepare({ ctx, itemIndex, client, submit, settings, baseUrl }) {
-		const text = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Say what the edited image should show, or map a field that holds it.' });
+	async prepare({ ctx, itemIndex, client, settings, baseUrl }) {
+		const text = readRequiredText(ctx, 'prompt', itemIndex, {
+			label: 'Prompt',
+			hint: 'Say what the edited image should show, or map a field that holds it.',
+		});
 		const mode = readText(ctx, 'editMode', itemIndex, { label: 'Mode', fallback: 'edit' });
 		const endpoint = ENDPOINTS[mode];
 		if (!endpoint) {
-			throw new MidjourneyError('input', `Mode must be Edit or Retexture; item ${itemIndex} has "${mode}"`, {
-				description: 'Choose Edit or Retexture.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Mode must be Edit or Retexture; item ${itemIndex} has "${mode}"`,
+				{
+					description: 'Choose Edit or Retexture.',
+				},
+			);
 		}
 		const prepared = await preparePrompt({ ctx, itemIndex, client, text });
 		const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'image to edit');
 		const body = { image, prompt: prepared.prompt, ...commonSubmitFields(settings) };
-		return async (deadline) => withPromptWarnings(await submit(endpoint, body, deadline), prepared);
+		return withPromptWarnings({ endpoint, body }, prepared);
 	},
 };

@@ -27,12 +27,27 @@ export const imagine: SubmitOperation = {
 		...promptFields({ references: true }),
 		...imageSourceFields({ optional: true, multiple: true, what: 'reference images' }),
 	],
-	async prepare({ ctx, itemIndex, client, submit, settings, baseUrl }) {
-		const text = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter a prompt, or map a field that holds one.' });
+	async prepare({ ctx, itemIndex, client, settings, baseUrl }) {
+		const text = readRequiredText(ctx, 'prompt', itemIndex, {
+			label: 'Prompt',
+			hint: 'Enter a prompt, or map a field that holds one.',
+		});
 		const images = await readImageList(ctx, itemIndex, baseUrl, 'reference images');
 		const niji = settings.botType === 'NIJI_JOURNEY';
-		const prepared = await preparePrompt({ ctx, itemIndex, client, text, extraImagePrompts: images.length, niji, references: true });
-		const body = { prompt: prepared.prompt, ...(images.length ? { base64Array: images } : {}), ...commonSubmitFields(settings) };
-		return async (deadline) => withPromptWarnings(await submit(imagine.endpoint, body, deadline), prepared);
+		const prepared = await preparePrompt({
+			ctx,
+			itemIndex,
+			client,
+			text,
+			extraImagePrompts: images.length,
+			niji,
+			references: true,
+		});
+		const body = {
+			prompt: prepared.prompt,
+			...(images.length ? { base64Array: images } : {}),
+			...commonSubmitFields(settings),
+		};
+		return withPromptWarnings({ endpoint: imagine.endpoint, body }, prepared);
 	},
 };

@@ -6,7 +6,8 @@ export const shorten: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Shorten',
 	action: 'Shorten a prompt',
-	description: "Analyse a prompt: Midjourney's five shorter versions (in prompts) and the words that matter",
+	description:
+		"Analyse a prompt: Midjourney's five shorter versions (in prompts) and the words that matter",
 	endpoint: 'shorten',
 	takesBot: false,
 	results: [],
@@ -18,13 +19,16 @@ export const shorten: SubmitOperation = {
 			typeOptions: { rows: 3 },
 			default: '',
 			required: true,
-			placeholder: 'a very detailed painting of an old lighthouse on a rocky cliff at dawn --ar 16:9',
+			placeholder:
+				'a very detailed painting of an old lighthouse on a rocky cliff at dawn --ar 16:9',
 			description: 'The prompt to shorten; --parameters are kept',
 		},
 	],
-	async prepare({ ctx, itemIndex, submit, settings }) {
-		const prompt = readRequiredText(ctx, 'prompt', itemIndex, { label: 'Prompt', hint: 'Enter the prompt to shorten, or map a field that holds one.' });
-		const body = { prompt, ...commonSubmitFields(settings) };
-		return async (deadline) => await submit(shorten.endpoint, body, deadline);
+	async prepare({ ctx, itemIndex, settings }) {
+		const prompt = readRequiredText(ctx, 'prompt', itemIndex, {
+			label: 'Prompt',
+			hint: 'Enter the prompt to shorten, or map a field that holds one.',
+		});
+		return { endpoint: shorten.endpoint, body: { prompt, ...commonSubmitFields(settings) } };
 	},
 };

@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseDataUri } from '../../images/format';
 import {
-	checkImageSize,
 	checkTotalSize,
 	imageBytesToDataUri,
 	splitImageList,
@@ -10,28 +9,49 @@ import {
 	toImageReference,
 	type ImageReference,
 } from '../../images/inputChecks';
-import { MidjourneyError, settle } from '../../model/errors';
+import { MidjourneyError } from '../../model/errors';
+import { binaryPropertyToDataUri } from '../../parameters/binaryImage';
 import { downloadFile } from '../../transport/download';
 import { readChoice, readText, readTextList } from '../../parameters/readers';
 
 /**
- * Image inputs with n8n context: reads the item's binary properties through
- * n8n's helpers (so filesystem and S3 binary modes work), downloads URLs, and
+ * Image inputs with n8n context: reads the item's binary properties (through
+ * parameters/binaryImage.ts), downloads URLs, and
  * returns checked data URIs.
  */
 
 const IMAGE_SOURCES = ['none', 'url', 'binary'] as const;
 export type ImageSource = (typeof IMAGE_SOURCES)[number];
 
-function readImageSource(ctx: IExecuteFunctions, itemIndex: number, fallback: ImageSource): ImageSource {
-	return readChoice(ctx, 'imageSource', itemIndex, { label: 'Image Source', choices: IMAGE_SOURCES, fallback });
+function readImageSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fallback: ImageSource,
+): ImageSource {
+	return readChoice(ctx, 'imageSource', itemIndex, {
+		label: 'Image Source',
+		choices: IMAGE_SOURCES,
+		fallback,
+	});
 }
 
 /** The "Image Source / Image URLs / Binary Properties" trio of an operation. */
-export function imageSourceFields(options: { optional: boolean; multiple: boolean; what: string }): INodeProperties[] {
+export function imageSourceFields(options: {
+	optional: boolean;
+	multiple: boolean;
+	what: string;
+}): INodeProperties[] {
 	const sources = [
-		{ name: 'URL', value: 'url', description: 'A link to the image (http or https), or the image itself as a data: URL' },
-		{ name: 'Binary File', value: 'binary', description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)' },
+		{
+			name: 'URL',
+			value: 'url',
+			description: 'A link to the image (http or https), or the image itself as a data: URL',
+		},
+		{
+			name: 'Binary File',
+			value: 'binary',
+			description: 'A file from a previous node (form upload, Google Drive, HTTP Request…)',
+		},
 	];
 	const description = `Where the ${options.what} come${options.multiple ? '' : 's'} from`;
 	const sourceField: INodeProperties = options.optional
@@ -104,33 +124,6 @@ function itemLabel(itemIndex: number, what: string): string {
 	return `${what} of item ${itemIndex}`;
 }
 
-/** Reads one binary property of the item as a checked data URI. */
-export async function binaryPropertyToDataUri(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	what: string,
-): Promise<string> {
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	if (!binary[property]) {
-		const present = Object.keys(binary);
-		throw new MidjourneyError('input', `Item ${itemIndex} has no binary property "${property}" for the ${what}`, {
-			description: present.length
-				? `Its binary properties are: ${present.join(', ')}. Set the field name to one of them.`
-				: 'The item has no binary data at all. Connect a node that outputs a file (Read/Write Files, HTTP Request, Form…) or use a URL.',
-		});
-	}
-	const label = `Binary property "${property}" of item ${itemIndex}`;
-	const stored = binary[property].id;
-	if (stored) {
-		// Kept outside the item (filesystem or S3 mode): refuse an oversized file before reading it.
-		const metadata = await settle(async () => await ctx.helpers.getBinaryMetadata(stored));
-		if (metadata.ok) checkImageSize(metadata.value.fileSize, label);
-	}
-	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	return imageBytesToDataUri(data, label);
-}
-
 /** A reference → a data URI (downloading URLs). */
 async function referenceToDataUri(
 	ctx: IExecuteFunctions,
@@ -139,17 +132,27 @@ async function referenceToDataUri(
 	baseUrl: string,
 	what: string,
 ): Promise<string> {
-	if (reference.kind === 'binary') return await binaryPropertyToDataUri(ctx, itemIndex, reference.property, what);
+	if (reference.kind === 'binary')
+		return await binaryPropertyToDataUri(ctx, itemIndex, reference.property, what);
 	if (reference.kind === 'dataUri') {
 		const parsed = parseDataUri(reference.value);
 		if (!parsed) {
-			throw new MidjourneyError('input', `A data URI for the ${itemLabel(itemIndex, what)} is not valid`, {
-				description: 'Expected data:image/<type>;base64,<data>.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`A data URI for the ${itemLabel(itemIndex, what)} is not valid`,
+				{
+					description: 'Expected data:image/<type>;base64,<data>.',
+				},
+			);
 		}
 		return imageBytesToDataUri(parsed.data, `A data URI for the ${itemLabel(itemIndex, what)}`);
 	}
-	const file = await downloadFile(ctx, reference.url, baseUrl, `the ${itemLabel(itemIndex, what)} (${reference.url})`);
+	const file = await downloadFile(
+		ctx,
+		reference.url,
+		baseUrl,
+		`the ${itemLabel(itemIndex, what)} (${reference.url})`,
+	);
 	return imageBytesToDataUri(file.data, `The image at ${reference.url} (item ${itemIndex})`);
 }
 
@@ -166,15 +169,19 @@ export async function readImageList(
 	const source = readImageSource(ctx, itemIndex, 'none');
 	let references: ImageReference[] = [];
 	if (source === 'url') {
-		references = splitImageList(readTextList(ctx, 'imageUrls', itemIndex, { label: 'Image URLs' })).map((entry) =>
-			toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`),
-		);
+		references = splitImageList(
+			readTextList(ctx, 'imageUrls', itemIndex, { label: 'Image URLs' }),
+		).map((entry) => toImageReference(entry, `An entry of Image URLs (item ${itemIndex})`));
 	} else if (source === 'binary') {
 		const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
-		const names = readText(ctx, 'binaryPropertyNames', itemIndex, { label: 'Input Binary Fields', fallback: 'data' });
-		references = splitPropertyNames(names, available).map(
-			(property) => ({ kind: 'binary', property }),
-		);
+		const names = readText(ctx, 'binaryPropertyNames', itemIndex, {
+			label: 'Input Binary Fields',
+			fallback: 'data',
+		});
+		references = splitPropertyNames(names, available).map((property) => ({
+			kind: 'binary',
+			property,
+		}));
 		if (references.length === 0) {
 			throw new MidjourneyError('input', `Item ${itemIndex} has no binary data for the ${what}`, {
 				description: 'Connect a node that outputs files, or choose URL as the Image Source.',
@@ -198,7 +205,10 @@ export async function readSingleImage(
 ): Promise<{ link: string } | { base64: string }> {
 	const source = readImageSource(ctx, itemIndex, 'url');
 	if (source === 'binary') {
-		const property = readText(ctx, 'binaryPropertyName', itemIndex, { label: 'Input Binary Field', fallback: 'data' });
+		const property = readText(ctx, 'binaryPropertyName', itemIndex, {
+			label: 'Input Binary Field',
+			fallback: 'data',
+		});
 		return { base64: await binaryPropertyToDataUri(ctx, itemIndex, property, what) };
 	}
 	const entry = readText(ctx, 'imageUrl', itemIndex, { label: 'Image URL' });
@@ -230,7 +240,8 @@ export async function readMask(
 	baseUrl: string,
 	mask: { url?: string; binaryProperty?: string },
 ): Promise<string | undefined> {
-	if (mask.binaryProperty) return await binaryPropertyToDataUri(ctx, itemIndex, mask.binaryProperty, 'mask');
+	if (mask.binaryProperty)
+		return await binaryPropertyToDataUri(ctx, itemIndex, mask.binaryProperty, 'mask');
 	if (!mask.url) return undefined;
 	const reference = toImageReference(mask.url, `The mask of item ${itemIndex}`);
 	return await referenceToDataUri(ctx, itemIndex, reference, baseUrl, 'mask');

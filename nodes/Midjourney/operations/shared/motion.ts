@@ -13,8 +13,16 @@ export const motionField: INodeProperties = {
 	type: 'options',
 	default: 'low',
 	options: [
-		{ name: 'Low Motion', value: 'low', description: 'A calm scene; the camera and subject move little' },
-		{ name: 'High Motion', value: 'high', description: 'Much movement of camera and subject (more often glitchy)' },
+		{
+			name: 'Low Motion',
+			value: 'low',
+			description: 'A calm scene; the camera and subject move little',
+		},
+		{
+			name: 'High Motion',
+			value: 'high',
+			description: 'Much movement of camera and subject (more often glitchy)',
+		},
 	],
 	description: 'How much the video moves',
 };
@@ -33,11 +41,19 @@ export function videoPromptField(description: string): INodeProperties {
 
 /** Motion as a checked value: an expression may give anything. */
 export function readMotion(ctx: IExecuteFunctions, itemIndex: number): Motion {
-	const value = readText(ctx, 'motion', itemIndex, { label: 'Motion', fallback: 'low' }).toLowerCase();
+	const value = readText(ctx, 'motion', itemIndex, {
+		label: 'Motion',
+		fallback: 'low',
+	}).toLowerCase();
 	if (value === 'high' || value === 'low') return value;
-	throw new MidjourneyError('input', `Motion must be High or Low; item ${itemIndex} has "${value.slice(0, 40)}"`, {
-		description: 'Choose Low Motion or High Motion (or map an expression that gives "low" or "high").',
-	});
+	throw new MidjourneyError(
+		'input',
+		`Motion must be High or Low; item ${itemIndex} has "${value.slice(0, 40)}"`,
+		{
+			description:
+				'Choose Low Motion or High Motion (or map an expression that gives "low" or "high").',
+		},
+	);
 }
 
 export function readVideoPrompt(ctx: IExecuteFunctions, itemIndex: number): string {

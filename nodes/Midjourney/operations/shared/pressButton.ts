@@ -1,12 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { buttonList, findButton, formatAvailableButtons } from '../../model/buttons';
-import { MidjourneyError, attachTaskId, settle } from '../../model/errors';
+import { MidjourneyError } from '../../model/errors';
 import { isGridTask } from '../../output/outputMapper';
-import { SUBMIT_CODE } from '../../model/submitCodes';
-import { normaliseTask, type MjTask, type SubmittedTask } from '../../model/task';
+import { normaliseTask, type MjTask } from '../../model/task';
 import { versionLacksButton } from '../../model/versions';
-import type { OperationInput, SubmitTask } from '../types';
+import type { OperationInput, SubmitRequest } from '../types';
 import { commonSubmitFields } from '../../parameters/settings';
 
 /**
@@ -19,7 +18,10 @@ const ACTION_ENDPOINT = 'action';
 const MODAL_ENDPOINT = 'modal';
 
 /** The parent task, or a not-found error naming it. */
-export async function readParentTask({ client, itemIndex }: OperationInput, taskId: string): Promise<MjTask> {
+export async function readParentTask(
+	{ client, itemIndex }: OperationInput,
+	taskId: string,
+): Promise<MjTask> {
 	const parent = await client.fetchTask(taskId);
 	if (!parent) {
 		throw new MidjourneyError('notFound', `Task ${taskId} was not found (item ${itemIndex})`, {
@@ -36,12 +38,17 @@ export function customIdOn(parent: MjTask, taskId: string, wanted: string): stri
 	const button = findButton(buttons, wanted);
 	if (button) return button.customId;
 	if (parent.status !== 'SUCCESS') {
-		throw new MidjourneyError('input', `Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`, {
-			taskId,
-			status: parent.status,
-			progress: parent.progress,
-			description: 'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ${taskId} is ${parent.status ?? 'not finished'}; its buttons are not available yet`,
+			{
+				taskId,
+				status: parent.status,
+				progress: parent.progress,
+				description:
+					'Press buttons on finished tasks: turn on Wait for Completion in the node that created it, or Fetch it first.',
+			},
+		);
 	}
 	// Users press Vary (Region), Zoom, Pan or Animate on a grid and get a cryptic refusal elsewhere.
 	const gridHint = isGridTask(parent)
@@ -59,7 +66,11 @@ export function customIdOn(parent: MjTask, taskId: string, wanted: string): stri
 }
 
 /** Resolves a button as the user gave it against the parent task's buttons. */
-export async function resolveCustomId(input: OperationInput, taskId: string, wanted: string): Promise<string> {
+export async function resolveCustomId(
+	input: OperationInput,
+	taskId: string,
+	wanted: string,
+): Promise<string> {
 	// A raw customId is pressed as given: the server checks it against the parent.
 	if (wanted.includes('::')) return wanted;
 	return customIdOn(await readParentTask(input, taskId), taskId, wanted);
@@ -75,11 +86,14 @@ export interface ButtonPress {
 }
 
 /**
- * The submit of a button press. When the button opens a dialog (code 21) and
- * a modal prompt is given, the dialog is submitted at once and the task that
- * then runs is the result; without one, the MODAL task is.
+ * The request of a button press. When a modal prompt is given and the button
+ * opens a dialog (code 21), the batch answers the dialog at once and the task
+ * that then runs is the result; without one, the MODAL task is.
  */
-export function buttonPress({ submit, settings }: OperationInput, press: ButtonPress): SubmitTask {
+export function buttonPress(
+	{ settings }: Pick<OperationInput, 'settings'>,
+	press: ButtonPress,
+): SubmitRequest {
 	const { state, notifyHook } = commonSubmitFields(settings);
 	const body: IDataObject = {
 		taskId: press.taskId,
@@ -89,19 +103,14 @@ export function buttonPress({ submit, settings }: OperationInput, press: ButtonP
 		...(notifyHook !== undefined ? { notifyHook } : {}),
 	};
 	const modalPrompt = press.modalPrompt ?? '';
-	return async (deadline): Promise<SubmittedTask> => {
-		const submitted = await submit(ACTION_ENDPOINT, body, deadline);
-		if (submitted.code !== SUBMIT_CODE.modal || modalPrompt === '') return submitted;
-		const answered = await settle(
-			async () =>
-				await submit(
-					MODAL_ENDPOINT,
-					{ taskId: submitted.taskId, prompt: modalPrompt, ...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}) },
-					deadline,
-				),
-		);
-		// The MODAL task exists: its id must reach the user with any error.
-		if (!answered.ok) throw attachTaskId(answered.error, submitted.taskId, 'MODAL');
-		return { ...answered.value, taskId: answered.value.taskId || submitted.taskId };
+	if (modalPrompt === '') return { endpoint: ACTION_ENDPOINT, body };
+	const answer = {
+		prompt: modalPrompt,
+		...(press.maskBase64 ? { maskBase64: press.maskBase64 } : {}),
+	};
+	return {
+		endpoint: ACTION_ENDPOINT,
+		body,
+		answerDialog: { endpoint: MODAL_ENDPOINT, body: answer },
 	};
 }

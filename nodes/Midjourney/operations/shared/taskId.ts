@@ -18,9 +18,14 @@ export function readTaskId(ctx: IExecuteFunctions, itemIndex: number, name = 'ta
 /** Refuses what is not a task id (".", "..", "a/b") before anything is sent. */
 export function checkTaskId(taskId: string, itemIndex: number): string {
 	if (!isTaskIdToken(taskId)) {
-		throw new MidjourneyError('input', `Task ID "${taskId.slice(0, 60)}" of item ${itemIndex} is not a task id`, {
-			description: 'A task id is made of digits (some servers also use letters, "-" and "_"). Map the taskId of a previous Midjourney node, e.g. {{ $json.taskId }}.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ID "${taskId.slice(0, 60)}" of item ${itemIndex} is not a task id`,
+			{
+				description:
+					'A task id is made of digits (some servers also use letters, "-" and "_"). Map the taskId of a previous Midjourney node, e.g. {{ $json.taskId }}.',
+			},
+		);
 	}
 	return taskId;
 }

@@ -5,7 +5,7 @@ import { readMask } from '../shared/imageSource';
 import { readText, textValue } from '../../parameters/readers';
 import { buttonPress, resolveCustomId } from '../shared/pressButton';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 const fields: INodeProperties[] = [
 	taskIdField('The ID of the finished task whose button to press (the parent task)'),
@@ -28,10 +28,26 @@ const fields: INodeProperties[] = [
 			{ name: 'Pan Right ➡️', value: '➡️' },
 			{ name: 'Pan Up ⬆️', value: '⬆️' },
 			{ name: 'Reroll 🔄', value: '🔄', description: 'Run the prompt again: a new grid' },
-			{ name: 'U1 (Upscale Picture 1)', value: 'U1', description: 'Top left picture of the grid (or video 1)' },
-			{ name: 'U2 (Upscale Picture 2)', value: 'U2', description: 'Top right picture of the grid (or video 2)' },
-			{ name: 'U3 (Upscale Picture 3)', value: 'U3', description: 'Bottom left picture of the grid (or video 3)' },
-			{ name: 'U4 (Upscale Picture 4)', value: 'U4', description: 'Bottom right picture of the grid (or video 4)' },
+			{
+				name: 'U1 (Upscale Picture 1)',
+				value: 'U1',
+				description: 'Top left picture of the grid (or video 1)',
+			},
+			{
+				name: 'U2 (Upscale Picture 2)',
+				value: 'U2',
+				description: 'Top right picture of the grid (or video 2)',
+			},
+			{
+				name: 'U3 (Upscale Picture 3)',
+				value: 'U3',
+				description: 'Bottom left picture of the grid (or video 3)',
+			},
+			{
+				name: 'U4 (Upscale Picture 4)',
+				value: 'U4',
+				description: 'Bottom right picture of the grid (or video 4)',
+			},
 			{ name: 'Upscale (Creative)', value: 'Upscale (Creative)' },
 			{ name: 'Upscale (Subtle)', value: 'Upscale (Subtle)' },
 			{ name: 'V1 (Vary Picture 1)', value: 'V1' },
@@ -46,7 +62,7 @@ const fields: INodeProperties[] = [
 		],
 		hint: 'Any other button works by expression: its label as Midjourney shows it, its key or its customId',
 		description:
-			"The button to press on the previous task: U1–U4 upscale a picture of the grid, V1–V4 make variations of it, then on the upscaled picture Upscale, Vary, Zoom, Pan or Animate. The task must offer the button (its buttonLabels field lists them).",
+			'The button to press on the previous task: U1–U4 upscale a picture of the grid, V1–V4 make variations of it, then on the upscaled picture Upscale, Vary, Zoom, Pan or Animate. The task must offer the button (its buttonLabels field lists them).',
 	},
 	{
 		displayName: 'Action Options',
@@ -68,7 +84,8 @@ const fields: INodeProperties[] = [
 				name: 'modalMaskBinaryProperty',
 				type: 'string',
 				default: '',
-				description: 'For Vary (Region): the name of the input binary field holding the mask (white = repaint)',
+				description:
+					'For Vary (Region): the name of the input binary field holding the mask (white = repaint)',
 			},
 			{
 				displayName: 'Modal Mask URL',
@@ -89,7 +106,7 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-async function prepare(input: OperationInput): Promise<SubmitTask> {
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
 	const { ctx, itemIndex, baseUrl } = input;
 	const taskId = readTaskId(ctx, itemIndex);
 	const wanted = readText(ctx, 'button', itemIndex, { label: 'Button' });

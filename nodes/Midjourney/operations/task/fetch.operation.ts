@@ -16,7 +16,11 @@ export function splitTaskIds(entries: string[]): string[] {
 }
 
 /** Reads every item's tasks in one batched read, cut off at `deadline`. */
-async function read(ctx: IExecuteFunctions, client: MidjourneyClient, deadline?: number): Promise<TaskReadResult[]> {
+async function read(
+	ctx: IExecuteFunctions,
+	client: MidjourneyClient,
+	deadline?: number,
+): Promise<TaskReadResult[]> {
 	const requested = ctx.getInputData().map((_, itemIndex) => {
 		try {
 			const ids = splitTaskIds(readTextList(ctx, 'taskIds', itemIndex, { label: 'Task IDs' }));
@@ -65,7 +69,8 @@ export const fetch: ReadOperation = {
 	results: ['images', 'videos'],
 	displayName: 'Fetch',
 	action: 'Fetch tasks by ID',
-	description: 'Get the status and results (pictures, videos, buttons) of one or more tasks by their ID, or wait until they have finished',
+	description:
+		'Get the status and results (pictures, videos, buttons) of one or more tasks by their ID, or wait until they have finished',
 	waits: true,
 	fields: [
 		{

@@ -4,7 +4,7 @@ import { readMask } from '../shared/imageSource';
 import { readChoice, readText } from '../../parameters/readers';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 const MASK_SOURCES = ['none', 'url', 'binary'] as const;
 
@@ -50,15 +50,28 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationInput): Promise<SubmitTask> {
+async function prepare({
+	ctx,
+	itemIndex,
+	settings,
+	baseUrl,
+}: OperationInput): Promise<SubmitRequest> {
 	const taskId = readTaskId(ctx, itemIndex);
 	const prompt = readText(ctx, 'prompt', itemIndex, { label: 'Prompt' });
-	const maskSource = readChoice(ctx, 'maskSource', itemIndex, { label: 'Mask Source', choices: MASK_SOURCES, fallback: 'none' });
+	const maskSource = readChoice(ctx, 'maskSource', itemIndex, {
+		label: 'Mask Source',
+		choices: MASK_SOURCES,
+		fallback: 'none',
+	});
 	const maskBase64 = await readMask(ctx, itemIndex, baseUrl, {
-		url: maskSource === 'url' ? readText(ctx, 'maskUrl', itemIndex, { label: 'Mask URL' }) : undefined,
+		url:
+			maskSource === 'url' ? readText(ctx, 'maskUrl', itemIndex, { label: 'Mask URL' }) : undefined,
 		binaryProperty:
 			maskSource === 'binary'
-				? readText(ctx, 'maskBinaryProperty', itemIndex, { label: 'Mask Binary Field', fallback: 'data' })
+				? readText(ctx, 'maskBinaryProperty', itemIndex, {
+						label: 'Mask Binary Field',
+						fallback: 'data',
+					})
 				: undefined,
 	});
 	const { state, notifyHook } = commonSubmitFields(settings);
@@ -69,14 +82,15 @@ async function prepare({ ctx, itemIndex, submit, settings, baseUrl }: OperationI
 		...(state !== undefined ? { state } : {}),
 		...(notifyHook !== undefined ? { notifyHook } : {}),
 	};
-	return async (deadline) => await submit(modal.endpoint, body, deadline);
+	return { endpoint: modal.endpoint, body };
 }
 
 export const modal: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Modal',
 	action: 'Answer a task that asks for a prompt',
-	description: 'Give the new prompt (and the mask) a task asks for after Vary (Region), Custom Zoom or a remix (its status is MODAL)',
+	description:
+		'Give the new prompt (and the mask) a task asks for after Vary (Region), Custom Zoom or a remix (its status is MODAL)',
 	endpoint: 'modal',
 	takesBot: false,
 	results: ['images'],

@@ -9,10 +9,13 @@ import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../s
 import { buttonPress, customIdOn, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 /** trueai's video types by what the user picks. */
-const VIDEO_TYPES: Record<string, string> = { '480p': 'vid_1.1_i2v_480', '720p': 'vid_1.1_i2v_720' };
+const VIDEO_TYPES: Record<string, string> = {
+	'480p': 'vid_1.1_i2v_480',
+	'720p': 'vid_1.1_i2v_720',
+};
 const BATCH_SIZES = [1, 2, 4];
 
 const fields: INodeProperties[] = [
@@ -27,7 +30,11 @@ const fields: INodeProperties[] = [
 				value: 'upscale',
 				description: 'A finished upscale (U1-U4): presses its Animate button',
 			},
-			{ name: 'Image', value: 'image', description: 'Any image as the first frame: a link or a file from a previous node' },
+			{
+				name: 'Image',
+				value: 'image',
+				description: 'Any image as the first frame: a link or a file from a previous node',
+			},
 		],
 		description: 'What to animate',
 	},
@@ -79,7 +86,8 @@ const fields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://example.com/last-frame.png',
-				description: 'An http(s) URL or data URI of the last frame (trueai servers; CometAPI ignores it)',
+				description:
+					'An http(s) URL or data URI of the last frame (trueai servers; CometAPI ignores it)',
 				displayOptions: { show: { '/source': ['image'] } },
 			},
 			{
@@ -87,7 +95,8 @@ const fields: INodeProperties[] = [
 				name: 'loop',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the video ends on its first frame, so it loops (trueai servers; CometAPI ignores it)',
+				description:
+					'Whether the video ends on its first frame, so it loops (trueai servers; CometAPI ignores it)',
 				displayOptions: { show: { '/source': ['image'] } },
 			},
 			{
@@ -123,26 +132,34 @@ function readExtras(options: IDataObject, itemIndex: number): IDataObject {
 	if (options.videoType !== undefined) {
 		const videoType = VIDEO_TYPES[String(options.videoType)];
 		if (!videoType) {
-			throw new MidjourneyError('input', `Video Type must be 480p or 720p; item ${itemIndex} has "${String(options.videoType)}"`, {
-				description: 'Choose 480p or 720p.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Video Type must be 480p or 720p; item ${itemIndex} has "${String(options.videoType)}"`,
+				{
+					description: 'Choose 480p or 720p.',
+				},
+			);
 		}
 		extras.videoType = videoType;
 	}
 	if (options.batchSize !== undefined) {
 		const batchSize = Number(options.batchSize);
 		if (!BATCH_SIZES.includes(batchSize)) {
-			throw new MidjourneyError('input', `Batch Size must be 1, 2 or 4; item ${itemIndex} has "${String(options.batchSize)}"`, {
-				description: 'Choose 1, 2 or 4 videos.',
-			});
+			throw new MidjourneyError(
+				'input',
+				`Batch Size must be 1, 2 or 4; item ${itemIndex} has "${String(options.batchSize)}"`,
+				{
+					description: 'Choose 1, 2 or 4 videos.',
+				},
+			);
 		}
 		extras.batchSize = batchSize;
 	}
 	return extras;
 }
 
-async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings, baseUrl } = input;
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
+	const { ctx, itemIndex, settings, baseUrl } = input;
 	const motion = readMotion(ctx, itemIndex);
 	const prompt = readVideoPrompt(ctx, itemIndex);
 	const options = ctx.getNodeParameter('videoOptions', itemIndex, {}) as IDataObject;
@@ -158,20 +175,32 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 		const taskId = readTaskId(ctx, itemIndex);
 		const parent = await readParentTask(input, taskId);
 		const customId = customIdOn(parent, taskId, motion === 'high' ? 'animateHigh' : 'animateLow');
-		const press = buttonPress(input, { taskId, customId, enableRemix: options.enableRemix === true || prompt !== '', modalPrompt: prompt });
-		return async (deadline) => withPromptWarnings(await press(deadline), checked);
+		const press = buttonPress(input, {
+			taskId,
+			customId,
+			enableRemix: options.enableRemix === true || prompt !== '',
+			modalPrompt: prompt,
+		});
+		return withPromptWarnings(press, checked);
 	}
 	const extras = readExtras(options, itemIndex);
 	const image = await readImageUrlOrDataUri(ctx, itemIndex, baseUrl, 'first frame');
-	const body: IDataObject = { image, motion, ...(prompt ? { prompt } : {}), ...extras, ...commonSubmitFields(settings) };
-	return async (deadline) => withPromptWarnings(await submit(animate.endpoint, body, deadline), checked);
+	const body: IDataObject = {
+		image,
+		motion,
+		...(prompt ? { prompt } : {}),
+		...extras,
+		...commonSubmitFields(settings),
+	};
+	return withPromptWarnings({ endpoint: animate.endpoint, body }, checked);
 }
 
 export const animate: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Animate',
 	action: 'Animate an image into a video',
-	description: 'Make short videos from an upscaled picture (its Animate button) or from any image as the first frame',
+	description:
+		'Make short videos from an upscaled picture (its Animate button) or from any image as the first frame',
 	endpoint: 'video',
 	takesBot: false,
 	results: ['videos'],

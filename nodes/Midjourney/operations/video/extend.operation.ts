@@ -7,13 +7,15 @@ import { motionField, readMotion, readVideoPrompt, videoPromptField } from '../s
 import { buttonPress, readParentTask } from '../shared/pressButton';
 import { commonSubmitFields } from '../../parameters/settings';
 import { readTaskId, taskIdField } from '../shared/taskId';
-import type { OperationInput, SubmitOperation, SubmitTask } from '../types';
+import type { OperationInput, SubmitOperation, SubmitRequest } from '../types';
 
 /** Videos in a batch when the parent does not list them (Midjourney's default). */
 const DEFAULT_BATCH = 4;
 
 const fields: INodeProperties[] = [
-	taskIdField('The ID of the finished video task to extend: an Animate result, or a video upscaled with U1-U4'),
+	taskIdField(
+		'The ID of the finished video task to extend: an Animate result, or a video upscaled with U1-U4',
+	),
 	{
 		displayName: 'Video',
 		name: 'videoNumber',
@@ -32,9 +34,14 @@ const fields: INodeProperties[] = [
 function readVideoNumber(ctx: OperationInput['ctx'], itemIndex: number): number {
 	const value = Number(ctx.getNodeParameter('videoNumber', itemIndex, 1));
 	if (!Number.isInteger(value) || value < 1 || value > DEFAULT_BATCH) {
-		throw new MidjourneyError('input', `Video must be 1 to 4; item ${itemIndex} has ${String(value)}`, {
-			description: 'Give the number of the video in its batch, as the task lists them in videoUrls (1 = the first).',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Video must be 1 to 4; item ${itemIndex} has ${String(value)}`,
+			{
+				description:
+					'Give the number of the video in its batch, as the task lists them in videoUrls (1 = the first).',
+			},
+		);
 	}
 	return value;
 }
@@ -43,38 +50,59 @@ function readVideoNumber(ctx: OperationInput['ctx'], itemIndex: number): number 
  * An upscaled video is extended by its Extend button; a video batch through
  * /mj/submit/video with action "extend" and the 0-based index of the video.
  */
-async function prepare(input: OperationInput): Promise<SubmitTask> {
-	const { ctx, itemIndex, submit, settings } = input;
+async function prepare(input: OperationInput): Promise<SubmitRequest> {
+	const { ctx, itemIndex, settings } = input;
 	const taskId = readTaskId(ctx, itemIndex);
 	const motion = readMotion(ctx, itemIndex);
 	const videoNumber = readVideoNumber(ctx, itemIndex);
 	const prompt = readVideoPrompt(ctx, itemIndex);
 	const parent = await readParentTask(input, taskId);
 	if (parent.status !== 'SUCCESS') {
-		throw new MidjourneyError('input', `Task ${taskId} is ${parent.status ?? 'not finished'}; only a finished video can be extended`, {
-			taskId,
-			status: parent.status,
-			progress: parent.progress,
-			description: 'Turn on Wait for Completion in the node that made the video, or Fetch it until it is SUCCESS.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ${taskId} is ${parent.status ?? 'not finished'}; only a finished video can be extended`,
+			{
+				taskId,
+				status: parent.status,
+				progress: parent.progress,
+				description:
+					'Turn on Wait for Completion in the node that made the video, or Fetch it until it is SUCCESS.',
+			},
+		);
 	}
-	const extendButton = findButton(buttonList(parent.buttons), motion === 'high' ? 'extendHigh' : 'extendLow');
+	const extendButton = findButton(
+		buttonList(parent.buttons),
+		motion === 'high' ? 'extendHigh' : 'extendLow',
+	);
 	if (extendButton) {
-		return buttonPress(input, { taskId, customId: extendButton.customId, enableRemix: prompt !== '', modalPrompt: prompt });
+		return buttonPress(input, {
+			taskId,
+			customId: extendButton.customId,
+			enableRemix: prompt !== '',
+			modalPrompt: prompt,
+		});
 	}
 	if (parent.action !== 'VIDEO') {
-		throw new MidjourneyError('input', `Task ${taskId} is ${parent.action ?? 'a task'} without videos to extend`, {
-			taskId,
-			description:
-				'Extend takes a finished video task: the result of Animate (Video resource), or a video upscaled with U1-U4. Animate a picture first.',
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ${taskId} is ${parent.action ?? 'a task'} without videos to extend`,
+			{
+				taskId,
+				description:
+					'Extend takes a finished video task: the result of Animate (Video resource), or a video upscaled with U1-U4. Animate a picture first.',
+			},
+		);
 	}
 	const count = videoEntries(parent).length || DEFAULT_BATCH;
 	if (videoNumber > count) {
-		throw new MidjourneyError('input', `Task ${taskId} has ${count} video${count === 1 ? '' : 's'}; there is no video ${videoNumber}`, {
-			taskId,
-			description: `Choose a Video from 1 to ${count}.`,
-		});
+		throw new MidjourneyError(
+			'input',
+			`Task ${taskId} has ${count} video${count === 1 ? '' : 's'}; there is no video ${videoNumber}`,
+			{
+				taskId,
+				description: `Choose a Video from 1 to ${count}.`,
+			},
+		);
 	}
 	const body: IDataObject = {
 		action: 'extend',
@@ -85,14 +113,15 @@ async function prepare(input: OperationInput): Promise<SubmitTask> {
 		...(prompt ? { prompt } : {}),
 		...commonSubmitFields(settings),
 	};
-	return async (deadline) => await submit(extend.endpoint, body, deadline);
+	return { endpoint: extend.endpoint, body };
 }
 
 export const extend: SubmitOperation = {
 	kind: 'submit',
 	displayName: 'Extend',
 	action: 'Extend a video',
-	description: 'Make a finished video about 4 seconds longer, from one video of a batch or an upscaled video',
+	description:
+		'Make a finished video about 4 seconds longer, from one video of a batch or an upscaled video',
 	endpoint: 'video',
 	takesBot: false,
 	results: ['videos'],

@@ -9,7 +9,7 @@ import {
 	splitPropertyNames,
 	toImageReference,
 } from '../../../../nodes/Midjourney/images/inputChecks';
-import { encodePng } from '../../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../../emulator/pngWriter';
 import { MidjourneyError } from '../../../../nodes/Midjourney/model/errors';
 
 const MB = 1024 * 1024;
@@ -25,7 +25,7 @@ function caught(run: () => unknown): MidjourneyError {
 	throw new Error('expected a MidjourneyError, nothing was thrown');
 }
 
-const PNG = encodePng({ width: 2, height: 2, data: Buffer.alloc(16, 200) });
+const PNG = rgbaPng({ width: 2, height: 2, data: Buffer.alloc(16, 200) });
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(8)]);
 const GIF89 = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([1, 0, 1, 0, 0, 0, 0])]);

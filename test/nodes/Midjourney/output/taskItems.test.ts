@@ -19,7 +19,7 @@ async function imagine(options: Record<string, unknown>, binaryMode: BinaryMode 
 
 /** Every pixel of the item's picture is this colour. */
 async function expectPicture(item: INodeExecutionData, colour: readonly number[]) {
-	const image = decodePng(await binaryBuffer(item.binary!.data));
+	const image = await decodePng(await binaryBuffer(item.binary!.data));
 	const expected = Buffer.alloc(image.data.length);
 	for (let offset = 0; offset < expected.length; offset += 4) Buffer.from(colour).copy(expected, offset);
 	expect(image.data.equals(expected)).toBe(true);
@@ -31,7 +31,7 @@ describe('Download Image', () => {
 		const [item] = await imagine({ downloadImage: true }, binaryMode);
 		const binary = item.binary!.data;
 		expect(binary).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `midjourney-${item.json.taskId}.png` });
-		const image = decodePng(await binaryBuffer(binary));
+		const image = await decodePng(await binaryBuffer(binary));
 		expect([image.width, image.height]).toEqual([64, 64]);
 	});
 

@@ -10,8 +10,12 @@ import {
 	commonSubmitFields,
 	readItemSettings,
 	readMaxConcurrency,
+	readOutputSettings,
 	type ItemSettings,
+	type OutputSettings,
 	type SettingsScope,
+	type SubmitSettings,
+	type WaitSettings,
 } from '../../../../nodes/Midjourney/parameters/settings';
 
 /** The parameters of each item, as the expression results n8n would give. */
@@ -36,8 +40,15 @@ const SUBMIT_WITH_BOT: SettingsScope = { submits: true, takesBot: true, results:
 const SUBMIT_NO_BOT: SettingsScope = { submits: true, takesBot: false, results: ['images', 'videos'] };
 const READ: SettingsScope = { submits: false, takesBot: false, results: ['images', 'videos'] };
 
+type FlatSettings = SubmitSettings & WaitSettings & OutputSettings;
+
+/** The three groups side by side, so one expectation reads every setting. */
+function flat({ submit, wait, output }: ItemSettings): FlatSettings {
+	return { ...submit, ...wait, ...output };
+}
+
 function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
-	return readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope);
+	return flat(readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope));
 }
 
 function caught(run: () => unknown): MidjourneyError {
@@ -53,7 +64,7 @@ function caught(run: () => unknown): MidjourneyError {
 describe('readItemSettings', () => {
 	it('gives the documented defaults for an empty Options collection', () => {
 		expect([DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_TIMEOUT_SECONDS]).toEqual([5, 900]);
-		const expected: ItemSettings = {
+		const expected: FlatSettings = {
 			speed: 'default',
 			botType: undefined,
 			state: undefined,
@@ -74,7 +85,25 @@ describe('readItemSettings', () => {
 		};
 		expect(settingsOf({})).toEqual(expected);
 		// Options not set at all (getNodeParameter's fallback) read the same.
-		expect(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT)).toEqual(expected);
+		expect(flat(readItemSettings(fakeContext([{}]).ctx, 0, SUBMIT_WITH_BOT))).toEqual(expected);
+	});
+
+	it('groups the settings by the stage that takes them: submit, wait, output', () => {
+		const settings = readItemSettings(
+			fakeContext([{ options: { speed: 'fast', state: 's', timeout: 60, downloadImage: true, output: 'gridImages' } }]).ctx,
+			0,
+			SUBMIT_WITH_BOT,
+		);
+		expect(Object.keys(settings.submit).sort()).toEqual(['botType', 'notifyHook', 'speed', 'state']);
+		expect(Object.keys(settings.wait).sort()).toEqual(['callbackWaitLimitMs', 'initialDelayMs', 'onTimeout', 'pollIntervalMs', 'timeoutMs', 'waitForCompletion', 'waitMode']);
+		expect(settings.output).toEqual({ downloadImage: true, downloadVideo: false, binaryPropertyName: 'data', output: 'gridImages', simplify: true });
+		expect([settings.submit.speed, settings.submit.state, settings.wait.timeoutMs]).toEqual(['fast', 's', 60_000]);
+	});
+
+	it('reads the output options alone for an operation that reads tasks', () => {
+		const { ctx, calls } = fakeContext([{ options: { downloadVideo: true, binaryPropertyName: ' clip ', output: 'videos', timeout: 'x' } }]);
+		expect(readOutputSettings(ctx, 0, ['videos'])).toEqual({ downloadImage: false, downloadVideo: true, binaryPropertyName: 'clip', output: 'videos', simplify: true });
+		expect(calls.map(([name]) => name)).toEqual(['options', 'simplify']);
 	});
 
 	it('Callback Wait Limit: unset is the Timeout, a shorter one is kept, a longer one is cut to the Timeout', () => {
@@ -85,9 +114,9 @@ describe('readItemSettings', () => {
 
 	it('a read that waits (Fetch) takes Wait for Completion, off unless set, and never Callback mode', () => {
 		const reading: SettingsScope = { submits: false, takesBot: false, waits: true, results: ['images', 'videos'] };
-		expect(readItemSettings(fakeContext([{ options: {} }]).ctx, 0, reading).waitForCompletion).toBe(false);
+		expect(readItemSettings(fakeContext([{ options: {} }]).ctx, 0, reading).wait.waitForCompletion).toBe(false);
 		const waiting = readItemSettings(fakeContext([{ options: { waitMode: 'callback' }, waitForCompletion: true }]).ctx, 0, reading);
-		expect(waiting).toMatchObject({ waitForCompletion: true, waitMode: 'poll' });
+		expect(waiting.wait).toMatchObject({ waitForCompletion: true, waitMode: 'poll' });
 	});
 
 	it('downloads what the operation makes unless turned off, and never what it cannot make', () => {
@@ -105,12 +134,12 @@ describe('readItemSettings', () => {
 	});
 
 	it('simplifies unless Simplify is off', () => {
-		expect(readItemSettings(fakeContext([{ simplify: false }]).ctx, 0, SUBMIT_WITH_BOT).simplify).toBe(false);
+		expect(readItemSettings(fakeContext([{ simplify: false }]).ctx, 0, SUBMIT_WITH_BOT).output.simplify).toBe(false);
 	});
 
 	it('reads the item asked for', () => {
 		const { ctx, calls } = fakeContext([{ options: { timeout: 10 } }, { options: { timeout: 20 }, waitForCompletion: false }]);
-		expect(readItemSettings(ctx, 1, SUBMIT_WITH_BOT)).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
+		expect(flat(readItemSettings(ctx, 1, SUBMIT_WITH_BOT))).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
 		expect(calls.every(([, itemIndex]) => itemIndex === 1)).toBe(true);
 	});
 

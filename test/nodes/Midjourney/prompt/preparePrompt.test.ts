@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 
-import { encodePng } from '../../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../../emulator/pngWriter';
 import { chain, itemWithFiles, midjourneyNode, runWorkflow } from '../../../harness';
 import { WaitingExecutions } from '../../../harness/waiting';
 import { FAST, SECRET_KEY, useEmulator } from '../emulatorSetup';
@@ -16,7 +16,7 @@ const emu = useEmulator({ taskDurationMs: 150 });
 const submits = () => emu.emulator.requests.filter((entry) => entry.kind.startsWith('submit-') && entry.kind !== 'submit-upload');
 const uploads = () => emu.emulator.requests.filter((entry) => entry.kind === 'submit-upload');
 const submittedPrompts = () => submits().map((entry) => (entry.body as { prompt: string }).prompt);
-const png = (shade: number) => encodePng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
+const png = (shade: number) => rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
 
 async function imagine(parameters: Record<string, unknown>, triggerItems?: ReturnType<typeof itemWithFiles>[]) {
 	return await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', options: FAST, ...parameters })), {

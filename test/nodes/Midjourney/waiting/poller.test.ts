@@ -55,13 +55,15 @@ describe('TaskPoller', () => {
 
 	it('times out with the last status seen, on time', async () => {
 		const clock = new VirtualClock();
-		const server = taskServer(clock, { stuck: Infinity });
+		const server = taskServer(clock, { stuck: Infinity, next: 0 });
 		const poller = makePoller(clock, server.fetchTasks);
 		const result = await poller.watch('stuck', { initialDelayMs: 1000, timeoutMs: 10_000 });
 		expect(result.outcome).toBe('timeout');
 		expect(result.task).toMatchObject({ id: 'stuck', status: 'IN_PROGRESS', progress: '45%' });
 		expect(clock.time).toBe(10_000);
-		expect(poller.watching).toBe(0);
+		// Nothing is watched any more: the next watch's read carries its own task alone.
+		await poller.watch('next', { initialDelayMs: 1000, timeoutMs: 10_000 });
+		expect(server.calls.at(-1)).toEqual(['next']);
 	});
 
 	it('backs off on transient faults and survives them', async () => {

@@ -1,12 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { encodePng } from '../../../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../../../emulator/pngWriter';
 import { chain, itemWithFiles, midjourneyNode, runWorkflow, type BinaryMode } from '../../../../harness';
 import { FAST, useEmulator } from '../../emulatorSetup';
 
 const emu = useEmulator();
 
-const PNG = encodePng({ width: 3, height: 2, data: Buffer.alloc(24, 128) });
+const PNG = rgbaPng({ width: 3, height: 2, data: Buffer.alloc(24, 128) });
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF fake jpeg body')]);
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x10, 0, 0, 0]), Buffer.from('WEBPVP8 fake')]);
 const dataUri = (bytes: Buffer, mimeType: string) => `data:${mimeType};base64,${bytes.toString('base64')}`;
@@ -116,7 +116,7 @@ describe('images in: URLs, data URIs, masks', () => {
 			{ credentials: emu.credentials() },
 		);
 		const parentId = String(grid.output('U1')[0].json.taskId);
-		const mask = encodePng({ width: 2, height: 2, data: Buffer.alloc(16, 255) });
+		const mask = rgbaPng({ width: 2, height: 2, data: Buffer.alloc(16, 255) });
 		const result = await runWorkflow(
 			chain(
 				midjourneyNode('Vary Region', {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { encodePng } from '../../../../../nodes/Midjourney/images/png';
+import { rgbaPng } from '../../../../emulator/pngWriter';
 import { chain, midjourneyNode, runWorkflow } from '../../../../harness';
 import { FAST, useEmulator } from '../../emulatorSetup';
 
@@ -137,7 +137,7 @@ describe('Action', () => {
 
 	it('submits the modal itself and keeps waiting when a modal prompt and mask are given', async () => {
 		const parentId = await finishedTask('upscale');
-		const mask = encodePng({ width: 2, height: 2, data: Buffer.alloc(16, 255) });
+		const mask = rgbaPng({ width: 2, height: 2, data: Buffer.alloc(16, 255) });
 		const result = await press(parentId, 'Vary (Region)', {
 			actionOptions: { modalPrompt: 'a red door', modalMaskUrl: `data:image/png;base64,${mask.toString('base64')}` },
 		});
