@@ -148,15 +148,6 @@ function readOutputOptions(
 	};
 }
 
-/** The output options alone: for an operation that reads tasks rather than submitting them. */
-export function readOutputSettings(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	results: TaskResult[],
-): OutputSettings {
-	return readOutputOptions(ctx, optionsOf(ctx, itemIndex), itemIndex, results);
-}
-
 export function readItemSettings(
 	ctx: IExecuteFunctions,
 	itemIndex: number,

@@ -10,7 +10,6 @@ import {
 	commonSubmitFields,
 	readItemSettings,
 	readMaxConcurrency,
-	readOutputSettings,
 	type ItemSettings,
 	type OutputSettings,
 	type SettingsScope,
@@ -98,12 +97,6 @@ describe('readItemSettings', () => {
 		expect(Object.keys(settings.wait).sort()).toEqual(['callbackWaitLimitMs', 'initialDelayMs', 'onTimeout', 'pollIntervalMs', 'timeoutMs', 'waitForCompletion', 'waitMode']);
 		expect(settings.output).toEqual({ downloadImage: true, downloadVideo: false, binaryPropertyName: 'data', output: 'gridImages', simplify: true });
 		expect([settings.submit.speed, settings.submit.state, settings.wait.timeoutMs]).toEqual(['fast', 's', 60_000]);
-	});
-
-	it('reads the output options alone for an operation that reads tasks', () => {
-		const { ctx, calls } = fakeContext([{ options: { downloadVideo: true, binaryPropertyName: ' clip ', output: 'videos', timeout: 'x' } }]);
-		expect(readOutputSettings(ctx, 0, ['videos'])).toEqual({ downloadImage: false, downloadVideo: true, binaryPropertyName: 'clip', output: 'videos', simplify: true });
-		expect(calls.map(([name]) => name)).toEqual(['options', 'simplify']);
 	});
 
 	it('Callback Wait Limit: unset is the Timeout, a shorter one is kept, a longer one is cut to the Timeout', () => {
