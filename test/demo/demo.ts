@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 		if (!values.key) throw new Error('--base-url needs --key');
 		credentials = { apiKey: values.key, baseUrl: values['base-url'], authStyle: values.auth ?? 'bearer' };
 		// A real server: poll at the node's defaults, not the emulator's pace.
-		for (const node of workflow.nodes) if (node.parameters?.options) node.parameters.options = {};
+		for (const node of workflow.nodes) if (node.parameters?.waitingOptions) node.parameters.waitingOptions = {};
 	} else {
 		const key = 'sk-demo-emulator-key';
 		const emulator = await startEmulator({

@@ -89,7 +89,7 @@ function batchWorkflow(id: string, waitMode: 'callback' | 'poll'): WorkflowJson 
 			manualTrigger,
 			promptsNode('a lighthouse, study ', BATCH_SIZE),
 			// Every prompt in flight at once in both modes, so Poll mode sees the same queue answers.
-			imagineNode({ options: { waitMode, timeout: 600, maxConcurrency: BATCH_SIZE } }),
+			imagineNode({ options: { maxConcurrency: BATCH_SIZE }, waitingOptions: { waitMode, timeout: 600 } }),
 			{ parameters: {}, name: 'Next', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0] },
 		],
 		connections: line('Start', 'Prompts', 'Imagine', 'Next'),
@@ -107,8 +107,8 @@ function exampleFile(name: string): string {
 function waitLimitWorkflow(): WorkflowJson {
 	const workflow = readWorkflow(exampleFile('callback-wait-fetch.json'));
 	for (const node of workflow.nodes) {
-		const options = node.parameters.options as Record<string, unknown> | undefined;
-		if (options?.waitMode === 'callback') options.callbackWaitLimit = WAIT_LIMIT_SECONDS;
+		const waiting = node.parameters.waitingOptions as Record<string, unknown> | undefined;
+		if (waiting?.waitMode === 'callback') waiting.callbackWaitLimit = WAIT_LIMIT_SECONDS;
 	}
 	return { ...workflow, id: WAIT_LIMIT_ID, name: `${workflow.name} (e2e: ${WAIT_LIMIT_SECONDS} s wait limit)` };
 }
@@ -117,14 +117,14 @@ function waitLimitWorkflow(): WorkflowJson {
 function lostCallbackWorkflow(): WorkflowJson {
 	const workflow = readWorkflow(exampleFile('callback-wait-fetch.json'));
 	for (const node of workflow.nodes) {
-		const options = node.parameters.options as Record<string, unknown> | undefined;
-		if (options?.waitMode === 'callback') {
-			options.callbackWaitLimit = LOST_CALLBACK_LIMIT_SECONDS;
+		const waiting = node.parameters.waitingOptions as Record<string, unknown> | undefined;
+		if (waiting?.waitMode === 'callback') {
+			waiting.callbackWaitLimit = LOST_CALLBACK_LIMIT_SECONDS;
 			node.parameters.prompt = '={{ $json.prompt }}';
 		}
 	}
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!;
-	const imagine = workflow.nodes.find((node) => (node.parameters.options as Record<string, unknown> | undefined)?.waitMode === 'callback')!;
+	const imagine = workflow.nodes.find((node) => (node.parameters.waitingOptions as Record<string, unknown> | undefined)?.waitMode === 'callback')!;
 	const prompts = promptsNode('a harbour at night, study ', 3);
 	const connections = { ...workflow.connections, [trigger.name]: { main: [[{ node: prompts.name, type: 'main', index: 0 }]] }, [prompts.name]: { main: [[{ node: imagine.name, type: 'main', index: 0 }]] } };
 	return { ...workflow, id: LOST_CALLBACK_ID, name: `${workflow.name} (e2e: lost callbacks)`, nodes: [...workflow.nodes, prompts], connections };
@@ -353,7 +353,7 @@ async function waitLimitPassesParkedItems(run: Run, expect: Expectations, waitLi
 /** The Fetch branch's poll interval in the example. */
 function examplePollSeconds(): number {
 	const fetchNode = lostCallbackWorkflow().nodes.find((node) => node.parameters.operation === 'fetch');
-	return Number((fetchNode?.parameters.options as Record<string, unknown> | undefined)?.pollInterval ?? 5);
+	return Number((fetchNode?.parameters.waitingOptions as Record<string, unknown> | undefined)?.pollInterval ?? 5);
 }
 
 async function lostCallbacksRecovered(run: Run, expect: Expectations) {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { PINNED_N8N2_VERSION, newestN8n2Version } from './newestN8n';
+import { withOptionValues } from '../harness/nodeParameters';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-cometapi-midjourney';
@@ -263,10 +264,7 @@ export function patchWorkflow(workflow: WorkflowJson, patch: WorkflowPatch): Wor
 		if (!node.type.startsWith(`${PACKAGE_NAME}.`)) continue;
 		node.credentials = { [CREDENTIAL_TYPE]: { ...patch.credential } };
 		if (node.type === TRIGGER_NODE_TYPE) continue;
-		if (patch.midjourneyOptions) {
-			const options = (node.parameters.options ?? {}) as Record<string, unknown>;
-			node.parameters.options = { ...options, ...patch.midjourneyOptions };
-		}
+		if (patch.midjourneyOptions) node.parameters = withOptionValues(node.parameters, patch.midjourneyOptions);
 	}
 	return copy;
 }

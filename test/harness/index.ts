@@ -43,6 +43,8 @@ import { Midjourney } from '../../nodes/Midjourney/Midjourney.node';
 import { MidjourneyTaskTrigger } from '../../nodes/Midjourney/MidjourneyTaskTrigger.node';
 import { registeredOperations } from '../../nodes/Midjourney/operations';
 import { BASE_NODE_STAND_INS } from './baseNodes';
+
+export { optionParameters } from './nodeParameters';
 import { TestCredentialsHelper } from './credentialsHelper';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 

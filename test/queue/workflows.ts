@@ -5,6 +5,7 @@
  * Midjourney Imagine node for all of them.
  */
 import { NODE_TYPE, type WorkflowJson } from '../e2e/n8n';
+import { optionParameters } from '../harness/nodeParameters';
 import { CREDENTIAL } from '../e2e/stage';
 
 export const IMAGINE_NODE = 'Imagine batch';
@@ -35,7 +36,7 @@ export function batchWorkflow(
 					resource: 'image',
 					operation: 'imagine',
 					prompt: '={{ $json.prompt }}',
-					options: { maxConcurrency: prompts, ...midjourneyOptions },
+					...optionParameters({ maxConcurrency: prompts, ...midjourneyOptions }),
 				},
 				name: IMAGINE_NODE,
 				type: NODE_TYPE,

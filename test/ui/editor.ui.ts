@@ -59,8 +59,10 @@ interface Expected {
 	shown: string[];
 	/** Field labels it must not show. */
 	hidden: string[];
-	/** Exactly the entries of the Options collection's "Add Option" list with Wait for Completion on (none: no Options). */
+	/** Exactly the entries of the Options collection's "Add Option" list with the defaults (none: no Options). */
 	options: string[];
+	/** Exactly the entries of the Waiting Options' "Add Waiting Option" list with the defaults (none: not shown). */
+	waitingOptions: string[];
 	/**
 	 * Options to pick in a dropdown, each with the labels that must (not) show then. Fields that
 	 * depend on a dropdown live here: n8n keeps a parameter's value across operations that share
@@ -74,7 +76,9 @@ const BINARY_FIELDS = 'Input Binary Fields';
 const WAITING = ['Callback Wait Limit (Seconds)', 'Initial Delay (Seconds)', 'On Timeout', 'Poll Interval (Seconds)', 'Timeout (Seconds)', 'Wait Mode'];
 const SUBMIT_OPTIONS = ['Max Concurrent Tasks', 'Notify Hook URL', 'Speed', 'State'];
 const FILE_OPTIONS = ['Output', 'Put Output File in Field'];
-const TASK_FIELDS = ['Wait for Completion', 'Simplify', 'Options'];
+/** What a read that waits (Fetch) offers once Wait for Completion is on: it polls. */
+const READ_WAITING = ['On Timeout', 'Poll Interval (Seconds)', 'Timeout (Seconds)'];
+const TASK_FIELDS = ['Wait for Completion', 'Waiting Options', 'Simplify', 'Options'];
 const sorted = (labels: string[]) => [...labels].sort((a, b) => a.localeCompare(b));
 
 /**
@@ -87,7 +91,8 @@ const EXPECTED: Record<string, Expected> = {
 	imagine: {
 		shown: ['Prompt', 'Prompt Parameters', 'References', 'Prompt Check', 'Image Source', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'Dimensions', 'Mask Source'],
-		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'imageSource', option: 'None', shown: [], hidden: [IMAGE_URLS, BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
@@ -97,12 +102,14 @@ const EXPECTED: Record<string, Expected> = {
 	action: {
 		shown: ['Task ID', 'Button', 'Action Options', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Image Source', 'Task IDs', 'Mask Source'],
-		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 	},
 	modal: {
 		shown: ['Task ID', 'Prompt', 'Mask Source', ...TASK_FIELDS],
 		hidden: ['Button', 'Image Source', 'Task IDs'],
-		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'maskSource', option: 'URL', shown: ['Mask URL'], hidden: ['Mask Binary Field'] },
 			{ parameter: 'maskSource', option: 'Binary File', shown: ['Mask Binary Field'], hidden: ['Mask URL'] },
@@ -111,7 +118,8 @@ const EXPECTED: Record<string, Expected> = {
 	blend: {
 		shown: ['Image Source', 'Dimensions', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Prompt Check', 'Task ID', 'Button', 'Task IDs', 'Image URL'],
-		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Bot', 'Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
@@ -120,7 +128,8 @@ const EXPECTED: Record<string, Expected> = {
 	describe: {
 		shown: ['Image Source', ...TASK_FIELDS],
 		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Dimensions', IMAGE_URLS, BINARY_FIELDS],
-		options: sorted(['Bot', ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Bot', ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
@@ -128,14 +137,16 @@ const EXPECTED: Record<string, Expected> = {
 	},
 	fetch: {
 		shown: ['Task IDs', 'Wait for Completion', 'Simplify', 'Options'],
-		hidden: ['Prompt', 'Task ID', 'Button', 'Image Source'],
+		hidden: ['Prompt', 'Task ID', 'Button', 'Image Source', 'Waiting Options'],
 		options: sorted(['Download Image', 'Download Video', ...FILE_OPTIONS]),
+		waitingOptions: [],
 	},
 	// The operations the restructure (resources Image / Video / Task) adds.
 	edit: {
 		shown: ['Image Source', 'Prompt', 'Prompt Parameters', 'Prompt Check', 'Mode', ...TASK_FIELDS],
 		hidden: ['Task ID', 'Button', 'Task IDs', 'References', IMAGE_URLS, BINARY_FIELDS],
-		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Download Image', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: ['Image URL'], hidden: ['Input Binary Field'] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: ['Input Binary Field'], hidden: ['Image URL'] },
@@ -144,12 +155,14 @@ const EXPECTED: Record<string, Expected> = {
 	shorten: {
 		shown: ['Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Task ID', 'Button', 'Task IDs'],
-		options: sorted([...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted([...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 	},
 	upload: {
 		shown: ['Image Source'],
-		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion', 'Simplify', 'Options'],
+		hidden: ['Prompt', 'Task ID', 'Button', 'Task IDs', 'Wait for Completion', 'Waiting Options', 'Simplify', 'Options'],
 		options: [],
+		waitingOptions: [],
 		switches: [
 			{ parameter: 'imageSource', option: 'URL', shown: [IMAGE_URLS], hidden: [BINARY_FIELDS] },
 			{ parameter: 'imageSource', option: 'Binary File', shown: [BINARY_FIELDS], hidden: [IMAGE_URLS] },
@@ -158,7 +171,8 @@ const EXPECTED: Record<string, Expected> = {
 	animate: {
 		shown: ['Source', 'Motion', 'Prompt', 'Prompt Check', 'Video Options', ...TASK_FIELDS],
 		hidden: ['Button', 'Task IDs', 'Dimensions', 'Prompt Parameters'],
-		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 		switches: [
 			{ parameter: 'source', option: 'Upscaled Picture (Task ID)', shown: ['Task ID'], hidden: ['Image Source'] },
 			{ parameter: 'source', option: 'Image', shown: ['Image Source'], hidden: ['Task ID'] },
@@ -169,12 +183,14 @@ const EXPECTED: Record<string, Expected> = {
 	extend: {
 		shown: ['Task ID', 'Video', 'Motion', 'Prompt', ...TASK_FIELDS],
 		hidden: ['Image Source', 'Button', 'Task IDs'],
-		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS, ...WAITING]),
+		options: sorted(['Download Video', ...FILE_OPTIONS, ...SUBMIT_OPTIONS]),
+		waitingOptions: WAITING,
 	},
 	getSeed: {
 		shown: ['Task ID'],
-		hidden: ['Wait for Completion', 'Prompt', 'Button', 'Task IDs', 'Image Source', 'Options'],
+		hidden: ['Wait for Completion', 'Waiting Options', 'Prompt', 'Button', 'Task IDs', 'Image Source', 'Options'],
 		options: [],
+		waitingOptions: [],
 	},
 };
 
@@ -643,6 +659,7 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 	const listed = [
 		...sameList('the panel', fields, expected.shown),
 		...sameList('Options', await collectionEntries(page, 'Add Option'), expected.options),
+		...sameList('Waiting Options', await collectionEntries(page, 'Add Waiting Option'), expected.waitingOptions),
 	];
 	if (listed.length) throw new Error(listed.join('; '));
 	const switched: string[] = [];
@@ -653,31 +670,43 @@ async function checkOperation(page: Page, testCase: OperationCase, resourceDropd
 		switched.push(`${change.option} → ${change.shown.join(', ') || 'no extra field'}`);
 	}
 	const extra: string[] = [];
-	if (testCase.operation.value === 'imagine') extra.push(await waitingFollowsTheSwitch(page));
+	if (testCase.operation.value === 'imagine') extra.push(await waitingFollowsTheSwitch(page, WAITING));
+	if (testCase.operation.value === 'fetch') extra.push(await waitingFollowsTheSwitch(page, READ_WAITING));
 	if (testCase.operation.value === 'action') extra.push(await chainingDefaults(page));
 	return [
-		`shows ${expected.shown.join(', ')}; Options: ${expected.options.length}`,
+		`shows ${expected.shown.join(', ')}; Options: ${expected.options.length}; Waiting Options: ${expected.waitingOptions.length}`,
 		...switched,
 		...extra,
 	].join('; ');
 }
 
-/** Wait for Completion off takes the waiting settings out of the Options list (and on puts them back). */
-async function waitingFollowsTheSwitch(page: Page): Promise<string> {
+/**
+ * Wait for Completion decides whether the Waiting Options show: switched off they are gone (and
+ * none of their entries is in the Options list), switched on they offer exactly `labels`.
+ */
+async function waitingFollowsTheSwitch(page: Page, labels: string[]): Promise<string> {
 	const toggle = await visible(
 		page,
 		`${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} .el-switch, ${byTestId('ndv')} ${byTestId('parameter-input-waitForCompletion')} [role="switch"]`,
 	);
-	await clickSettled(toggle);
-	const off = await collectionEntries(page, 'Add Option');
-	await clickSettled(toggle);
-	const on = await collectionEntries(page, 'Add Option');
-	const misses = [
-		...WAITING.filter((label) => off?.includes(label)).map((label) => `"${label}" is offered with Wait for Completion off`),
-		...WAITING.filter((label) => !on?.includes(label)).map((label) => `"${label}" is missing with Wait for Completion on`),
-	];
+	const states: Array<{ on: boolean; waiting: string[] | undefined; options: string[] | undefined }> = [];
+	for (let flip = 0; flip < 3; flip++) {
+		const waiting = await collectionEntries(page, 'Add Waiting Option');
+		const options = await collectionEntries(page, 'Add Option');
+		const on = (await shownLabels(page)).includes('Waiting Options');
+		states.push({ on, waiting, options });
+		if (flip < 2) await clickSettled(toggle);
+	}
+	const misses: string[] = [];
+	if (states[0].on === states[1].on) misses.push('switching Wait for Completion did not show or hide the Waiting Options');
+	for (const state of states) {
+		const leaked = (state.options ?? []).filter((label) => [...WAITING, ...READ_WAITING].includes(label));
+		if (leaked.length) misses.push(`Options offers ${leaked.join(', ')}`);
+		if (state.on) misses.push(...sameList('Waiting Options (on)', state.waiting, labels));
+		else if (state.waiting !== undefined) misses.push(`Waiting Options offer ${state.waiting.join(', ')} with Wait for Completion off`);
+	}
 	if (misses.length) throw new Error(misses.join('; '));
-	return `Wait for Completion off leaves ${off?.length ?? 0} options, without the ${WAITING.length} waiting ones`;
+	return `Wait for Completion on shows Waiting Options (${labels.length}), off hides them`;
 }
 
 /** Action: Task ID already holds the previous item's task id; Button offers the common labels. */

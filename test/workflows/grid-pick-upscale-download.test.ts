@@ -34,7 +34,7 @@ function fixtureAtTestPace(): IDataObject {
 	const workflow = readFixture();
 	for (const node of workflow.nodes) {
 		if (node.type === PACKAGE_NODE_TYPE) {
-			node.parameters.options = { ...(node.parameters.options as IDataObject), ...FAST } as INode['parameters'];
+			node.parameters.waitingOptions = { ...(node.parameters.waitingOptions as IDataObject), ...FAST } as INode['parameters'];
 		}
 	}
 	return workflow as unknown as IDataObject;
@@ -56,7 +56,7 @@ describe(FIXTURE, () => {
 			if (node.type === PACKAGE_NODE_TYPE) {
 				expect(node.credentials).toEqual({ cometApi: { id: '1', name: 'CometAPI account' } });
 				// Test-only speed-ups stay out of the fixture.
-				expect(Object.keys(node.parameters.options as IDataObject)).not.toContain('pollInterval');
+				expect(Object.keys((node.parameters.waitingOptions ?? {}) as IDataObject)).not.toContain('pollInterval');
 			}
 		}
 		for (const [from, { main }] of Object.entries(workflow.connections)) {

@@ -17,7 +17,7 @@ function loadFixture(file: string): IDataObject {
 	const workflow = JSON.parse(readFileSync(join(__dirname, file), 'utf8')) as { nodes: INode[] };
 	for (const node of workflow.nodes) {
 		if (node.type === PACKAGE_NODE_TYPE) {
-			node.parameters.options = { ...(node.parameters.options as IDataObject), ...FAST } as INode["parameters"];
+			node.parameters.waitingOptions = { ...(node.parameters.waitingOptions as IDataObject), ...FAST } as INode["parameters"];
 		}
 	}
 	return workflow as unknown as IDataObject;
@@ -134,8 +134,8 @@ describe('examples/callback-wait-fetch.json', () => {
 		// The example's limit (600 s) and Timeout (1800 s), scaled down as the other tests' Timeouts are.
 		const workflow = fixture() as { nodes: INode[] };
 		const imagine = workflow.nodes.find((node) => node.name === 'Imagine (callback)')!;
-		expect(imagine.parameters.options).toMatchObject({ callbackWaitLimit: 600 });
-		imagine.parameters.options = { ...(imagine.parameters.options as IDataObject), callbackWaitLimit: 6, timeout: 18 };
+		expect(imagine.parameters.waitingOptions).toMatchObject({ callbackWaitLimit: 600 });
+		imagine.parameters.waitingOptions = { ...(imagine.parameters.waitingOptions as IDataObject), callbackWaitLimit: 6, timeout: 18 };
 		const before = Date.now();
 		const parked = await waiting.run(workflow as unknown as IDataObject, { credentials: emu.credentials() });
 		expect(parked.run.status).toBe('waiting');

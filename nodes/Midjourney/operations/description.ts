@@ -6,6 +6,7 @@ import {
 	optionsCollection,
 	simplifyField,
 	waitForCompletionFields,
+	waitingOptionsCollection,
 } from '../parameters/options.description';
 
 /**
@@ -88,6 +89,7 @@ export function nodeProperties(): INodeProperties[] {
 		...operationFields,
 		...ownFields,
 		...waitForCompletionFields(targets),
+		waitingOptionsCollection(targets),
 		simplifyField(targets),
 		optionsCollection(targets),
 	];

@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * Fields shared by several operations: Wait for Completion, Simplify and the Options
- * collection (speed, bot, state, notifyHook, waiting and its mode, concurrency, downloads,
- * output): each option shows only for the operations it applies to, the waiting ones only
- * while Wait for Completion is on.
+ * Fields shared by several operations: Wait for Completion with its Waiting Options
+ * collection (mode, poll interval, timeout …, shown only while waiting), Simplify and the
+ * Options collection (speed, bot, state, notifyHook, concurrency, downloads, output): each
+ * option shows only for the operations it applies to.
  * Which operations show each one comes from the registry (operations/description.ts).
  */
 
@@ -85,16 +85,6 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				displayOptions: { show: { '/operation': targets.bot } },
 			},
 			{
-				displayName: 'Callback Wait Limit (Seconds)',
-				name: 'callbackWaitLimit',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					'Wait Mode "Callback" only: how long to trust the callbacks before handing over. When the limit ends without them, the items go on with their task IDs and waitEndedWithoutCallback, for a Fetch with Wait for Completion on. 0 means the Timeout.',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
-			},
-			{
 				displayName: 'Download Image',
 				name: 'downloadImage',
 				type: 'boolean',
@@ -111,17 +101,6 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				description:
 					'Whether to output the finished videos as mp4 files (binary): the first in the Put Output File in Field name, the others in the same name with _2, _3, _4 (or one per item with Output One Item per Video). On unless turned off here.',
 				displayOptions: { show: { '/operation': targets.videos } },
-			},
-			{
-				displayName: 'Initial Delay (Seconds)',
-				name: 'initialDelay',
-				type: 'string',
-				default: 'auto',
-				placeholder: 'auto',
-				hint: '"auto" waits to suit the speed: Turbo 5 s, Fast 10 s, Relax 30 s; or enter seconds',
-				description:
-					'How long to wait before the first status check: "auto", or a number of seconds. Auto is never longer than the Poll Interval times 6.',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
 			},
 			{
 				displayName: 'Max Concurrent Tasks',
@@ -142,32 +121,6 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				description:
 					'A URL the server POSTs the task to on every status change (for example an n8n Webhook node). At most 2000 characters.',
 				displayOptions: { show: { '/operation': targets.submit } },
-			},
-			{
-				displayName: 'On Timeout',
-				name: 'onTimeout',
-				type: 'options',
-				default: 'fail',
-				options: [
-					{
-						name: 'Fail',
-						value: 'fail',
-						description:
-							'Stop with an error that carries the task ID, its last status and progress',
-					},
-					{
-						name: 'Return Task As Is',
-						value: 'returnTask',
-						description: 'Output the task with its current status; pick it up later with Fetch',
-					},
-				],
-				description: 'What to do when the task has not finished within the Timeout',
-				displayOptions: {
-					show: {
-						'/operation': [...targets.submit, ...targets.waitingReads],
-						'/waitForCompletion': [true],
-					},
-				},
 			},
 			{
 				displayName: 'Output',
@@ -192,21 +145,6 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				description: 'How finished tasks become output items',
 				displayOptions: {
 					show: { '/operation': [...new Set([...targets.images, ...targets.videos])] },
-				},
-			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 0.2, numberPrecision: 1 },
-				default: DEFAULT_POLL_INTERVAL_SECONDS,
-				description:
-					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
-				displayOptions: {
-					show: {
-						'/operation': [...targets.submit, ...targets.waitingReads],
-						'/waitForCompletion': [true],
-					},
 				},
 			},
 			{
@@ -249,6 +187,78 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 					'Any text (up to 255 characters) stored with the task and echoed back by Fetch and the notify hook, e.g. a post ID',
 				displayOptions: { show: { '/operation': targets.submit } },
 			},
+		],
+	};
+}
+
+/**
+ * The waiting settings, a collection of their own so a first-time user sees a short Options
+ * list: shown only while Wait for Completion is on (n8n's larger nodes group options the same way).
+ */
+export function waitingOptionsCollection(targets: SharedFieldTargets): INodeProperties {
+	return {
+		displayName: 'Waiting Options',
+		name: 'waitingOptions',
+		type: 'collection',
+		placeholder: 'Add Waiting Option',
+		default: {},
+		displayOptions: {
+			show: {
+				operation: [...targets.submit, ...targets.waitingReads],
+				waitForCompletion: [true],
+			},
+		},
+		options: [
+			{
+				displayName: 'Callback Wait Limit (Seconds)',
+				name: 'callbackWaitLimit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Wait Mode "Callback" only: how long to trust the callbacks before handing over. When the limit ends without them, the items go on with their task IDs and waitEndedWithoutCallback, for a Fetch with Wait for Completion on. 0 means the Timeout.',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'Initial Delay (Seconds)',
+				name: 'initialDelay',
+				type: 'string',
+				default: 'auto',
+				placeholder: 'auto',
+				hint: '"auto" waits to suit the speed: Turbo 5 s, Fast 10 s, Relax 30 s; or enter seconds',
+				description:
+					'How long to wait before the first status check: "auto", or a number of seconds. Auto is never longer than the Poll Interval times 6.',
+				displayOptions: { show: { '/operation': targets.submit } },
+			},
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				default: 'fail',
+				options: [
+					{
+						name: 'Fail',
+						value: 'fail',
+						description:
+							'Stop with an error that carries the task ID, its last status and progress',
+					},
+					{
+						name: 'Return Task As Is',
+						value: 'returnTask',
+						description: 'Output the task with its current status; pick it up later with Fetch',
+					},
+				],
+				description: 'What to do when the task has not finished within the Timeout',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				description:
+					'How often to check the status while waiting. All tasks of the node are checked together in one request.',
+			},
 			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
@@ -257,12 +267,6 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				default: DEFAULT_TIMEOUT_SECONDS,
 				description:
 					'How long to wait for each task before giving up (the task keeps running on the server). Fast mode takes 30-60 s, Relax mode several minutes.',
-				displayOptions: {
-					show: {
-						'/operation': [...targets.submit, ...targets.waitingReads],
-						'/waitForCompletion': [true],
-					},
-				},
 			},
 			{
 				displayName: 'Wait Mode',
@@ -285,7 +289,7 @@ export function optionsCollection(targets: SharedFieldTargets): INodeProperties 
 				],
 				description:
 					'How to wait for the tasks. Callback makes no status requests while waiting; if no callback comes within the Timeout, the items go on with the task IDs and status SUBMITTED, for a Fetch. As an AI tool the node always polls.',
-				displayOptions: { show: { '/operation': targets.submit, '/waitForCompletion': [true] } },
+				displayOptions: { show: { '/operation': targets.submit } },
 			},
 		],
 	};

@@ -49,7 +49,7 @@ export interface OutputSettings {
 	simplify: boolean;
 }
 
-/** The Options collection and Wait for Completion of one item, read and checked, by the stage that uses them. */
+/** Wait for Completion, the Waiting Options and the Options of one item, read and checked, by the stage that uses them. */
 export interface ItemSettings {
 	submit: SubmitSettings;
 	wait: WaitSettings;
@@ -122,6 +122,16 @@ function optionsOf(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
+/** The Waiting Options collection: only read while Wait for Completion is on (n8n hides it otherwise). */
+function waitingOptionsOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	waitForCompletion: boolean,
+): IDataObject {
+	if (!waitForCompletion) return {};
+	return ctx.getNodeParameter('waitingOptions', itemIndex, {}) as IDataObject;
+}
+
 function textOption(
 	options: IDataObject,
 	name: keyof typeof TEXT_OPTION_LABELS,
@@ -155,12 +165,17 @@ export function readItemSettings(
 ): ItemSettings {
 	const options = optionsOf(ctx, itemIndex);
 	const speed = (options.speed as SpeedMode | undefined) ?? 'default';
+	const text = (name: keyof typeof TEXT_OPTION_LABELS) => textOption(options, name, itemIndex);
+	const waitForCompletion =
+		(scope.submits || scope.waits === true) &&
+		(ctx.getNodeParameter('waitForCompletion', itemIndex, scope.submits) as boolean) === true;
+	const waiting = waitingOptionsOf(ctx, itemIndex, waitForCompletion);
 	const pollIntervalSeconds = Math.max(
 		0.2,
-		numberOption(options, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS),
+		numberOption(waiting, 'pollInterval', DEFAULT_POLL_INTERVAL_SECONDS),
 	);
-	const timeoutSeconds = Math.max(1, numberOption(options, 'timeout', DEFAULT_TIMEOUT_SECONDS));
-	const initialDelaySetting = initialDelayOption(options.initialDelay, itemIndex);
+	const timeoutSeconds = Math.max(1, numberOption(waiting, 'timeout', DEFAULT_TIMEOUT_SECONDS));
+	const initialDelaySetting = initialDelayOption(waiting.initialDelay, itemIndex);
 	const initialDelaySeconds =
 		initialDelaySetting >= 0
 			? initialDelaySetting
@@ -168,19 +183,15 @@ export function readItemSettings(
 					INITIAL_DELAY_SECONDS[SPEEDS.has(speed) ? speed : 'default'],
 					pollIntervalSeconds * 6,
 				);
-	const text = (name: keyof typeof TEXT_OPTION_LABELS) => textOption(options, name, itemIndex);
-	const waitForCompletion =
-		(scope.submits || scope.waits === true) &&
-		(ctx.getNodeParameter('waitForCompletion', itemIndex, scope.submits) as boolean) === true;
 	const waitMode: WaitMode =
 		scope.submits &&
 		waitForCompletion &&
-		options.waitMode === 'callback' &&
+		waiting.waitMode === 'callback' &&
 		!ctx.getNode().type.endsWith('Tool')
 			? 'callback'
 			: 'poll';
 	// 0 (unset): the Timeout. Never longer: the tasks are given up on at the Timeout anyway.
-	const callbackWaitLimitSeconds = numberOption(options, 'callbackWaitLimit', 0);
+	const callbackWaitLimitSeconds = numberOption(waiting, 'callbackWaitLimit', 0);
 	if (waitMode === 'callback' && text('notifyHook') !== undefined) {
 		throw new MidjourneyError(
 			'input',
@@ -207,7 +218,7 @@ export function readItemSettings(
 				? Math.min(callbackWaitLimitSeconds, timeoutSeconds) * 1000
 				: timeoutSeconds * 1000,
 		initialDelayMs: initialDelaySeconds * 1000,
-		onTimeout: options.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
+		onTimeout: waiting.onTimeout === 'returnTask' ? 'returnTask' : 'fail',
 	};
 	return { submit, wait, output: readOutputOptions(ctx, options, itemIndex, scope.results) };
 }

@@ -52,7 +52,7 @@ async function submitWithHook(hookUrl: string, prompts: string[], state = ''): P
 				operation: 'imagine',
 				prompt: '={{ $json.prompt }}',
 				waitForCompletion: false,
-				options: { ...FAST, notifyHook: hookUrl, ...(state ? { state } : {}) },
+				waitingOptions: FAST, options: { notifyHook: hookUrl, ...(state ? { state } : {}) },
 			}),
 		),
 		{ credentials: api.credentials(), triggerItems: prompts.map((prompt) => ({ json: { prompt } })) },

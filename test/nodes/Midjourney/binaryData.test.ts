@@ -24,6 +24,7 @@ import {
 	chain,
 	itemWithFiles,
 	midjourneyNode,
+	optionParameters,
 	runWorkflow,
 	type BinaryMode,
 	type WorkflowResult,
@@ -128,7 +129,7 @@ function taskOf(item: INodeExecutionData): EmulatedTask {
 
 /** A finished imagine grid: its item (with the image URL) and the exact bytes the server serves. */
 async function finishedGrid(): Promise<{ url: string; bytes: Buffer; taskId: string }> {
-	const result = await runNodes('default', midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a source grid', options: FAST }));
+	const result = await runNodes('default', midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a source grid', waitingOptions: FAST }));
 	expectSuccess(result);
 	const item = result.output('Imagine')[0];
 	const url = String(item.json.imageUrl);
@@ -140,13 +141,13 @@ async function finishedGrid(): Promise<{ url: string; bytes: Buffer; taskId: str
 async function modalTasks(count: number): Promise<string[]> {
 	const upscale = await runNodes(
 		'default',
-		midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a room', options: FAST }),
-		midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', options: FAST }),
+		midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a room', waitingOptions: FAST }),
+		midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', waitingOptions: FAST }),
 	);
 	expectSuccess(upscale);
 	const parent = String(upscale.output('U1')[0].json.taskId);
 	const result = await runWorkflow(
-		chain(midjourneyNode('Vary Region', { operation: 'action', taskId: parent, button: 'Vary (Region)', options: FAST })),
+		chain(midjourneyNode('Vary Region', { operation: 'action', taskId: parent, button: 'Vary (Region)', waitingOptions: FAST })),
 		{ credentials: emu.credentials(), triggerItems: Array.from({ length: count }, () => ({ json: {} })) },
 	);
 	expectSuccess(result);
@@ -234,7 +235,7 @@ describe.each(MODES)('images in from binary properties (%s binary data mode)', (
 	it('Blend: 2 named images and 5 ("*") images from binary properties', async () => {
 		const five: Files = { a: file(PNG), b: file(JPEG), c: file(WEBP), d: file(GIF), e: file(MASK) };
 		const result = await runWithFiles(
-			{ operation: 'blend', imageSource: 'binary', binaryPropertyNames: '={{ $json.names }}', dimensions: 'LANDSCAPE', options: FAST },
+			{ operation: 'blend', imageSource: 'binary', binaryPropertyNames: '={{ $json.names }}', dimensions: 'LANDSCAPE', waitingOptions: FAST },
 			[itemWithFiles({ first: file(JPEG), second: file(PNG) }, { names: 'second, first' }), itemWithFiles(five, { names: '*' })],
 			mode,
 		);
@@ -268,7 +269,7 @@ describe.each(MODES)('images in from binary properties (%s binary data mode)', (
 	it('Modal and Action: the Vary (Region) mask from a binary property as `maskBase64`', async () => {
 		const [forModal, forAction] = await modalTasks(2);
 		const modal = await runWithFiles(
-			{ operation: 'modal', taskId: forModal, prompt: 'a red door', maskSource: 'binary', maskBinaryProperty: 'mask', options: FAST },
+			{ operation: 'modal', taskId: forModal, prompt: 'a red door', maskSource: 'binary', maskBinaryProperty: 'mask', waitingOptions: FAST },
 			[itemWithFiles({ mask: file(MASK, 'image/png') })],
 			mode,
 		);
@@ -285,7 +286,7 @@ describe.each(MODES)('images in from binary properties (%s binary data mode)', (
 				taskId: parent,
 				button: 'Vary (Region)',
 				actionOptions: { modalPrompt: 'a window', modalMaskBinaryProperty: 'region' },
-				options: FAST,
+				waitingOptions: FAST,
 			},
 			[itemWithFiles({ region: file(MASK) })],
 			mode,
@@ -317,7 +318,7 @@ describe('images in from URLs', () => {
 			imageUrls: true,
 			imageFilter: (png, { kind }) => (kind === 'quarter' ? { body: JPEG, contentType: 'application/octet-stream' } : png),
 		});
-		const other = await runNodes('default', midjourneyNode('Imagine', { operation: 'imagine', prompt: 'jpeg quarters', options: FAST }));
+		const other = await runNodes('default', midjourneyNode('Imagine', { operation: 'imagine', prompt: 'jpeg quarters', waitingOptions: FAST }));
 		const jpegUrl = String((other.output('Imagine')[0].json.imageUrls as string[])[1]);
 		emu.emulator.requests.length = 0;
 
@@ -353,7 +354,7 @@ describe('images in from URLs', () => {
 		const [modalId] = await modalTasks(1);
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Modal', { operation: 'modal', taskId: modalId, prompt: 'a lamp', maskSource: 'url', maskUrl: grid.url, options: FAST }),
+			midjourneyNode('Modal', { operation: 'modal', taskId: modalId, prompt: 'a lamp', maskSource: 'url', maskUrl: grid.url, waitingOptions: FAST }),
 		);
 		expectSuccess(result);
 		expect(bodies('submit-modal')[0]).toMatchObject({ taskId: modalId, maskBase64: dataUri(grid.bytes, 'image/png') });
@@ -403,7 +404,7 @@ describe('images in as data URIs', () => {
 				prompt: 'a plant',
 				maskSource: 'url',
 				maskUrl: dataUri(MASK, 'image/png'),
-				options: FAST,
+				waitingOptions: FAST,
 			}),
 		);
 		expectSuccess(result);
@@ -564,7 +565,7 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 	it('on: the finished grid as binary, image/png, named after the task, decodable, stored in the mode', async () => {
 		const result = await runNodes(
 			mode,
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: { ...FAST, downloadImage: true } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST, options: { downloadImage: true } }),
 		);
 		expectSuccess(result);
 		const [item] = result.output('Imagine');
@@ -585,12 +586,12 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 	it('on, for an upscale, in the binary property asked for', async () => {
 		const result = await runNodes(
 			mode,
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: { ...FAST, downloadImage: false } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST, options: { downloadImage: false } }),
 			midjourneyNode('U2', {
 				operation: 'action',
 				taskId: '={{ $json.taskId }}',
 				button: 'U2',
-				options: { ...FAST, downloadImage: true, binaryPropertyName: 'picture' },
+				waitingOptions: FAST, options: { downloadImage: true, binaryPropertyName: 'picture' },
 			}),
 		);
 		expectSuccess(result);
@@ -603,7 +604,7 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 	});
 
 	it('on by default: the finished grid as binary, one download', async () => {
-		const result = await runNodes(mode, midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }));
+		const result = await runNodes(mode, midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST }));
 		expectSuccess(result);
 		const [item] = result.output('Imagine');
 		expect(item.binary!.data.fileName).toBe(`midjourney-${item.json.taskId}.png`);
@@ -613,7 +614,7 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 	it('turned off: no binary, nothing downloaded', async () => {
 		const result = await runNodes(
 			mode,
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: { ...FAST, downloadImage: false } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST, options: { downloadImage: false } }),
 		);
 		expectSuccess(result);
 		expect(result.output('Imagine')[0].binary).toBeUndefined();
@@ -626,7 +627,7 @@ describe('Download Image: type from the response, unfinished tasks', () => {
 		emu.emulator.setOptions({ imageFilter: (png, { kind }) => (kind === 'grid' ? { body: JPEG, contentType: 'image/jpeg' } : png) });
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a jpeg', options: { ...FAST, downloadImage: true } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a jpeg', waitingOptions: FAST, options: { downloadImage: true } }),
 		);
 		expectSuccess(result);
 		const [item] = result.output('Imagine');
@@ -637,7 +638,7 @@ describe('Download Image: type from the response, unfinished tasks', () => {
 	it('nothing is downloaded for a task that is not finished (Wait for Completion off)', async () => {
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitForCompletion: false, options: { ...FAST, downloadImage: true } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitForCompletion: false, waitingOptions: FAST, options: { downloadImage: true } }),
 		);
 		expectSuccess(result);
 		expect(result.output('Imagine')[0].binary).toBeUndefined();
@@ -648,7 +649,7 @@ describe('Download Image: type from the response, unfinished tasks', () => {
 // ------------------------------------------------------------------ One Item per Grid Image
 
 const gridImagine = (options: IDataObject = {}, prompt = 'four pictures') =>
-	midjourneyNode('Imagine', { operation: 'imagine', prompt, options: { ...FAST, output: 'gridImages', ...options } });
+	midjourneyNode('Imagine', { operation: 'imagine', prompt, ...optionParameters({ ...FAST, output: 'gridImages', ...options }) });
 
 describe.each(MODES)('Output "One Item per Grid Image" (%s binary data mode)', (mode) => {
 	it('with server imageUrls, Download Image off: four items with their own URL and U / V, no download', async () => {
@@ -706,8 +707,8 @@ describe('Output "One Item per Grid Image": more tasks and formats', () => {
 	it('a variation (V3) and a blend are grids too: four items with their own U / V', async () => {
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }),
-			midjourneyNode('V3', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'V3', options: { ...FAST, output: 'gridImages' } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST }),
+			midjourneyNode('V3', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'V3', waitingOptions: FAST, options: { output: 'gridImages' } }),
 		);
 		expectSuccess(result);
 		const variation = result.output('V3');
@@ -720,7 +721,7 @@ describe('Output "One Item per Grid Image": more tasks and formats', () => {
 				operation: 'blend',
 				imageSource: 'url',
 				imageUrls: `${dataUri(PNG, 'image/png')}\n${dataUri(MASK, 'image/png')}`,
-				options: { ...FAST, output: 'gridImages' },
+				waitingOptions: FAST, options: { output: 'gridImages' },
 			}),
 		);
 		expectSuccess(blend);
@@ -790,12 +791,12 @@ describe('Output "One Item per Grid Image": more tasks and formats', () => {
 	it('an upscale is not a grid: one item, with its picture when Download Image is on', async () => {
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST }),
 			midjourneyNode('U4', {
 				operation: 'action',
 				taskId: '={{ $json.taskId }}',
 				button: 'U4',
-				options: { ...FAST, output: 'gridImages', downloadImage: true },
+				waitingOptions: FAST, options: { output: 'gridImages', downloadImage: true },
 			}),
 		);
 		expectSuccess(result);

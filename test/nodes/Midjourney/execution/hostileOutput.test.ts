@@ -10,7 +10,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
+import { chain, midjourneyNode, optionParameters, runWorkflow, type WorkflowResult } from '../../../harness';
 import { echoForms, startKeyEcho, type KeyEcho, type KeyEchoOptions } from '../../../hostile/keyEcho';
 import { FAST, SECRET_KEY, captureLogLines, everythingVisible, useEmulator } from '../emulatorSetup';
 
@@ -65,7 +65,7 @@ async function imagine(echo: KeyEcho, apiKey: string, authStyle: string, continu
 	return await runWorkflow(
 		// Simplify off: every field the hostile server fills is checked, not only the compact ones.
 		chain(
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', simplify: false, options: { ...FAST, ...options } }, onError(continueOnFail)),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', simplify: false, ...optionParameters({ ...FAST, ...options }) }, onError(continueOnFail)),
 		),
 		{ credentials: credentials(echo, apiKey, authStyle) },
 	);
@@ -129,7 +129,7 @@ describe('expressions of the wrong type: a clear error, and nothing sent', () =>
 	const submits = () => emu.emulator.requests.filter((entry) => entry.kind.startsWith('submit-'));
 
 	async function run(parameters: IDataObject): Promise<WorkflowResult> {
-		return await runWorkflow(chain(midjourneyNode('Node', { ...parameters, options: { ...FAST, ...(parameters.options as IDataObject) } })), {
+		return await runWorkflow(chain(midjourneyNode('Node', { ...parameters, ...optionParameters({ ...FAST, ...(parameters.options as IDataObject) }) })), {
 			credentials: emu.credentials(),
 			triggerItems: [{ json: { id: 1 } }, { json: { id: 2 } }],
 		});
@@ -170,7 +170,7 @@ describe('expressions of the wrong type: a clear error, and nothing sent', () =>
 	});
 
 	it('numbers that are exact still work as task ids, and lists of ids stay allowed', async () => {
-		const created = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', options: FAST })), {
+		const created = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', waitingOptions: FAST })), {
 			credentials: emu.credentials(),
 		});
 		const taskId = String(created.output('Imagine')[0].json.taskId);
@@ -237,7 +237,7 @@ describe('servers that bend the contract', () => {
 			expect(item.json.U1).toBeUndefined();
 
 			const pressed = await runWorkflow(
-				chain(midjourneyNode('Action', { operation: 'action', taskId: '1730000000000001', button: 'U1', options: FAST })),
+				chain(midjourneyNode('Action', { operation: 'action', taskId: '1730000000000001', button: 'U1', waitingOptions: FAST })),
 				{ credentials: credentials(echo, KEY) },
 			);
 			expect(pressed.error?.message).toBe('Button "U1" is not on task 1730000000000001');

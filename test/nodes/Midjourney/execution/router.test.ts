@@ -7,7 +7,7 @@ describe('Wait for Completion: timeouts and cancellation', () => {
 	it('fails at the timeout with the task id, status and progress in the error', async () => {
 		emu.emulator.setOptions({ stuckAtProgress: '45%' });
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a stuck one', options: { ...FAST, timeout: 1 } })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a stuck one', waitingOptions: { ...FAST, timeout: 1 } })),
 			{ credentials: emu.credentials() },
 		);
 		const [taskId] = emu.emulator.createdTaskIds();
@@ -25,7 +25,7 @@ describe('Wait for Completion: timeouts and cancellation', () => {
 				midjourneyNode('Imagine', {
 					operation: 'imagine',
 					prompt: 'a stuck one',
-					options: { ...FAST, timeout: 1, onTimeout: 'returnTask' },
+					waitingOptions: { ...FAST, timeout: 1, onTimeout: 'returnTask' },
 				}),
 			),
 			{ credentials: emu.credentials() },
@@ -38,7 +38,7 @@ describe('Wait for Completion: timeouts and cancellation', () => {
 	it('stops polling promptly when the execution is cancelled', async () => {
 		emu.emulator.setOptions({ stuckAtProgress: '12%' });
 		const running = startWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'never ends', options: { ...FAST, timeout: 60 } })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'never ends', waitingOptions: { ...FAST, timeout: 60 } })),
 			{ credentials: emu.credentials() },
 		);
 		await cancelWhilePolling(emu.emulator, running);
@@ -49,7 +49,7 @@ describe('Many items', () => {
 	it('keeps output order and pairedItem as the input, whatever order tasks finish in', async () => {
 		const prompts = ['one', 'two', 'three', 'four', 'five'];
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: FAST })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', waitingOptions: FAST })),
 			{ credentials: emu.credentials(), triggerItems: prompts.map((prompt) => ({ json: { prompt } })) },
 		);
 		const items = result.output('Imagine');
@@ -60,7 +60,7 @@ describe('Many items', () => {
 
 	it('validates every item before creating any task', async () => {
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: FAST })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', waitingOptions: FAST })),
 			{ credentials: emu.credentials(), triggerItems: [{ json: { prompt: 'fine' } }, { json: { prompt: '' } }] },
 		);
 		expect(result.error?.message).toContain('item 1');
@@ -71,7 +71,7 @@ describe('Many items', () => {
 describe('As an AI agent tool', () => {
 	it('answers compactly: task id, image URLs and the labels it can press', async () => {
 		emu.emulator.setOptions({ imageUrls: true });
-		const node = midjourneyNode('Midjourney', { operation: 'imagine', prompt: 'a robot', options: FAST }, { type: PACKAGE_TOOL_TYPE });
+		const node = midjourneyNode('Midjourney', { operation: 'imagine', prompt: 'a robot', waitingOptions: FAST }, { type: PACKAGE_TOOL_TYPE });
 		const result = await runWorkflow(chain(node), { credentials: emu.credentials() });
 		expect(result.error).toBeUndefined();
 		const json = result.output('Midjourney')[0].json;

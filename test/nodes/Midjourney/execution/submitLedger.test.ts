@@ -9,7 +9,7 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { Emulator, EmulatorOptions } from '../../../emulator';
-import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../harness';
+import { chain, midjourneyNode, optionParameters, runWorkflow, type WorkflowResult } from '../../../harness';
 import { everythingVisible, withEmulator as withOwnEmulator } from '../emulatorSetup';
 
 const KEY = 'sk-ledger-test-key';
@@ -26,7 +26,7 @@ async function runImagine(
 ): Promise<WorkflowResult> {
 	return await runWorkflow(
 		chain(
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: { ...FAST, ...options } }, node),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', ...optionParameters({ ...FAST, ...options }) }, node),
 		),
 		{
 			credentials: { cometApi: { apiKey: KEY, baseUrl: emu.url, authStyle: 'bearer' } },
@@ -84,7 +84,7 @@ describe('Retry On Fail never submits a prompt twice', () => {
 		await withEmulator({}, async (emu) => {
 			// Start → Imagine → If ($runIndex of Imagine < 1) → back to Imagine: two runs, same prompt.
 			const workflow = chain(
-				midjourneyNode('Imagine', { operation: 'imagine', prompt: PROMPTS[0], options: FAST }),
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: PROMPTS[0], waitingOptions: FAST }),
 				{
 					name: 'Again?',
 					type: 'n8n-nodes-base.if',

@@ -142,13 +142,18 @@ const waitField = waitFields[0];
 /** Wait for Completion of the reads that wait (Fetch): off by default, so Fetch reads the current state. */
 const readWaitField = waitFields[1];
 
-/** Names of the Options collection entries shown for these values. */
-function shownOptions(values: INodeParameters): string[] {
-	return (optionsField.options as INodeProperties[])
-		.filter((option) => NodeHelpers.displayParameterPath(values, option, 'options', NODE, description))
+const waitingField = properties.find((property) => property.name === 'waitingOptions')!;
+
+/** Names of a collection's entries shown for these values ([] when the collection itself is hidden). */
+function shownEntries(collection: INodeProperties, values: INodeParameters): string[] {
+	if (!isShown(values, collection)) return [];
+	return (collection.options as INodeProperties[])
+		.filter((option) => NodeHelpers.displayParameterPath(values, option, collection.name, NODE, description))
 		.map((option) => option.name)
 		.sort();
 }
+const shownOptions = (values: INodeParameters) => shownEntries(optionsField, values);
+const shownWaitingOptions = (values: INodeParameters) => shownEntries(waitingField, values);
 
 describe('(c) which fields each operation shows', () => {
 	const submits = registered.filter((entry) => entry.definition.kind === 'submit');
@@ -160,7 +165,7 @@ describe('(c) which fields each operation shows', () => {
 	});
 
 	it.each(submits.map((entry) => [entry.resource, entry.operation, entry] as const))(
-		'%s / %s (submit) shows Wait for Completion and the waiting and submit options',
+		'%s / %s (submit) shows Wait for Completion, the Waiting Options and the submit options',
 		(resource, operation, entry) => {
 			const takesBot = (entry.definition as SubmitOperation).takesBot;
 			const values = valuesFor(resource, operation);
@@ -168,15 +173,19 @@ describe('(c) which fields each operation shows', () => {
 			expect(isShown(values, waitField)).toBe(true);
 			expect(isShown(values, optionsField)).toBe(true);
 			const results = (entry.definition as SubmitOperation).results;
-			const expected = [...outputOptions(results), ...WAITING_OPTIONS, ...SUBMIT_OPTIONS, ...(takesBot ? ['botType'] : [])].sort();
+			const expected = [...outputOptions(results), ...SUBMIT_OPTIONS, ...(takesBot ? ['botType'] : [])].sort();
 			expect(shownOptions(values)).toEqual(expected);
+			expect(shownWaitingOptions(values)).toEqual(WAITING_OPTIONS);
 		},
 	);
 
 	it.each(submits.map((entry) => [entry.resource, entry.operation, entry] as const))(
-		'%s / %s without Wait for Completion hides the waiting options',
+		'%s / %s without Wait for Completion hides the Waiting Options',
 		(resource, operation, entry) => {
-			const shown = shownOptions(valuesFor(resource, operation, { waitForCompletion: false }));
+			const values = valuesFor(resource, operation, { waitForCompletion: false });
+			expect(isShown(values, waitingField)).toBe(false);
+			expect('waitingOptions' in values).toBe(false);
+			const shown = shownOptions(values);
 			for (const name of WAITING_OPTIONS) expect(shown).not.toContain(name);
 			const results = (entry.definition as SubmitOperation).results;
 			expect(shown).toEqual(expect.arrayContaining([...outputOptions(results), ...SUBMIT_OPTIONS]));
@@ -192,8 +201,10 @@ describe('(c) which fields each operation shows', () => {
 			expect(values.waitForCompletion).toBe(false);
 			expect(isShown(values, optionsField)).toBe(true);
 			expect(shownOptions(values)).toEqual([...SHARED_OPTIONS].sort());
+			expect(shownWaitingOptions(values)).toEqual([]);
 			const waiting = valuesFor(resource, operation, { waitForCompletion: true });
-			expect(shownOptions(waiting)).toEqual([...SHARED_OPTIONS, ...READ_WAITING_OPTIONS].sort());
+			expect(shownOptions(waiting)).toEqual([...SHARED_OPTIONS].sort());
+			expect(shownWaitingOptions(waiting)).toEqual(READ_WAITING_OPTIONS);
 		},
 	);
 
@@ -209,6 +220,7 @@ describe('(c) which fields each operation shows', () => {
 			const values = valuesFor(resource, operation);
 			expect(isShown(values, waitField)).toBe(false);
 			expect(isShown(values, optionsField)).toBe(false);
+			expect(isShown(values, waitingField)).toBe(false);
 			expect('options' in values).toBe(false);
 		},
 	);
@@ -281,11 +293,12 @@ describe('(c) which fields each operation shows', () => {
 
 	it('every property is the resource, an operation dropdown, an own field of one operation, or shared', () => {
 		const ownCount = registered.reduce((sum, entry) => sum + entry.definition.fields.length, 0);
-		// Shared: Wait for Completion (submits; reads that wait), Simplify and the Options collection.
-		expect(properties).toHaveLength(1 + resources.length + ownCount + 4);
-		expect(properties.slice(-4).map((property) => property.name)).toEqual([
+		// Shared: Wait for Completion (submits; reads that wait) with its Waiting Options, Simplify and the Options collection.
+		expect(properties).toHaveLength(1 + resources.length + ownCount + 5);
+		expect(properties.slice(-5).map((property) => property.name)).toEqual([
 			'waitForCompletion',
 			'waitForCompletion',
+			'waitingOptions',
 			'simplify',
 			'options',
 		]);

@@ -2,7 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { decodePng } from '../../../../nodes/Midjourney/images/png';
 import { QUARTER_COLOURS } from '../../../emulator';
-import { binaryBuffer, chain, midjourneyNode, runWorkflow, type BinaryMode } from '../../../harness';
+import { binaryBuffer, chain, midjourneyNode, optionParameters, runWorkflow, type BinaryMode } from '../../../harness';
 import { buildPng } from '../../../emulator/pngWriter';
 import { FAST, useEmulator } from '../emulatorSetup';
 
@@ -10,7 +10,7 @@ const emu = useEmulator({ imageSize: 64 });
 
 async function imagine(options: Record<string, unknown>, binaryMode: BinaryMode = 'default') {
 	const result = await runWorkflow(
-		chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'four pictures', options: { ...FAST, ...options } })),
+		chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'four pictures', ...optionParameters({ ...FAST, ...options }) })),
 		{ credentials: emu.credentials(), binaryMode },
 	);
 	expect(result.error).toBeUndefined();
@@ -113,7 +113,7 @@ describe('Output: One Item per Grid Image', () => {
 		const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]);
 		emu.emulator.setOptions({ imageFilter: (png, { kind }) => (kind === 'grid' ? { body: jpeg, contentType: 'image/jpeg' } : png) });
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a jpeg grid', options: { ...FAST, output: 'gridImages' } })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a jpeg grid', waitingOptions: FAST, options: { output: 'gridImages' } })),
 			{ credentials: emu.credentials() },
 		);
 		const [taskId] = emu.emulator.createdTaskIds();
@@ -124,12 +124,12 @@ describe('Output: One Item per Grid Image', () => {
 	it('keeps one item per task for tasks that are not grids (an upscale)', async () => {
 		const result = await runWorkflow(
 			chain(
-				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', options: FAST }),
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitingOptions: FAST }),
 				midjourneyNode('U3', {
 					operation: 'action',
 					taskId: '={{ $json.taskId }}',
 					button: 'U3',
-					options: { ...FAST, output: 'gridImages', downloadImage: true },
+					waitingOptions: FAST, options: { output: 'gridImages', downloadImage: true },
 				}),
 			),
 			{ credentials: emu.credentials() },

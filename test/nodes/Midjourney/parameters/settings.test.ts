@@ -16,9 +16,10 @@ import {
 	type SubmitSettings,
 	type WaitSettings,
 } from '../../../../nodes/Midjourney/parameters/settings';
+import { optionParameters } from '../../../harness';
 
 /** The parameters of each item, as the expression results n8n would give. */
-type ItemParameters = { options?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
+type ItemParameters = { options?: IDataObject; waitingOptions?: IDataObject; waitForCompletion?: boolean; simplify?: boolean };
 
 /** An IExecuteFunctions with only getNodeParameter, returning the fallback for what an item does not set. */
 function fakeContext(items: ItemParameters[]) {
@@ -31,6 +32,8 @@ function fakeContext(items: ItemParameters[]) {
 			const value = (item as Record<string, unknown>)[name];
 			return value === undefined ? fallback : value;
 		},
+		getNode: () => ({ type: 'n8n-nodes-cometapi-midjourney.midjourney' }),
+		evaluateExpression: (expression: string) => (expression.includes('resumeUrl') ? 'http://n8n.test/webhook-waiting/1' : undefined),
 	} as unknown as IExecuteFunctions;
 	return { ctx, calls };
 }
@@ -46,8 +49,9 @@ function flat({ submit, wait, output }: ItemSettings): FlatSettings {
 	return { ...submit, ...wait, ...output };
 }
 
-function settingsOf(options: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
-	return flat(readItemSettings(fakeContext([{ options, waitForCompletion }]).ctx, 0, scope));
+/** The settings of one item whose option values (of both collections) are `values`. */
+function settingsOf(values: IDataObject, scope: SettingsScope = SUBMIT_WITH_BOT, waitForCompletion?: boolean) {
+	return flat(readItemSettings(fakeContext([{ ...optionParameters(values), waitForCompletion }]).ctx, 0, scope));
 }
 
 function caught(run: () => unknown): MidjourneyError {
@@ -89,7 +93,7 @@ describe('readItemSettings', () => {
 
 	it('groups the settings by the stage that takes them: submit, wait, output', () => {
 		const settings = readItemSettings(
-			fakeContext([{ options: { speed: 'fast', state: 's', timeout: 60, downloadImage: true, output: 'gridImages' } }]).ctx,
+			fakeContext([{ options: { speed: 'fast', state: 's', downloadImage: true, output: 'gridImages' }, waitingOptions: { timeout: 60 } }]).ctx,
 			0,
 			SUBMIT_WITH_BOT,
 		);
@@ -108,7 +112,7 @@ describe('readItemSettings', () => {
 	it('a read that waits (Fetch) takes Wait for Completion, off unless set, and never Callback mode', () => {
 		const reading: SettingsScope = { submits: false, takesBot: false, waits: true, results: ['images', 'videos'] };
 		expect(readItemSettings(fakeContext([{ options: {} }]).ctx, 0, reading).wait.waitForCompletion).toBe(false);
-		const waiting = readItemSettings(fakeContext([{ options: { waitMode: 'callback' }, waitForCompletion: true }]).ctx, 0, reading);
+		const waiting = readItemSettings(fakeContext([{ waitingOptions: { waitMode: 'callback' }, waitForCompletion: true }]).ctx, 0, reading);
 		expect(waiting.wait).toMatchObject({ waitForCompletion: true, waitMode: 'poll' });
 	});
 
@@ -126,13 +130,31 @@ describe('readItemSettings', () => {
 		expect(caught(() => settingsOf({ initialDelay: 'soon' })).message).toMatch(/neither "auto" nor seconds/);
 	});
 
+	it('reads the waiting settings from Waiting Options, and only while Wait for Completion is on', () => {
+		const waitingOptions = { waitMode: 'callback', pollInterval: 2, timeout: 60, initialDelay: 3, onTimeout: 'returnTask', callbackWaitLimit: 30 };
+		expect(flat(readItemSettings(fakeContext([{ waitingOptions }]).ctx, 0, SUBMIT_WITH_BOT))).toMatchObject({
+			waitMode: 'callback',
+			pollIntervalMs: 2000,
+			timeoutMs: 60_000,
+			initialDelayMs: 3000,
+			onTimeout: 'returnTask',
+			callbackWaitLimitMs: 30_000,
+		});
+		// A waiting setting in Options is not one (the panel never puts it there).
+		expect(flat(readItemSettings(fakeContext([{ options: waitingOptions }]).ctx, 0, SUBMIT_WITH_BOT))).toMatchObject({ waitMode: 'poll', timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000 });
+		// Wait for Completion off: the collection is hidden, so what it held is not read at all.
+		const { ctx, calls } = fakeContext([{ waitingOptions, waitForCompletion: false }]);
+		expect(flat(readItemSettings(ctx, 0, SUBMIT_WITH_BOT))).toMatchObject({ waitForCompletion: false, waitMode: 'poll', timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000 });
+		expect(calls.map(([name]) => name)).not.toContain('waitingOptions');
+	});
+
 	it('simplifies unless Simplify is off', () => {
 		expect(readItemSettings(fakeContext([{ simplify: false }]).ctx, 0, SUBMIT_WITH_BOT).output.simplify).toBe(false);
 	});
 
 	it('reads the item asked for', () => {
-		const { ctx, calls } = fakeContext([{ options: { timeout: 10 } }, { options: { timeout: 20 }, waitForCompletion: false }]);
-		expect(flat(readItemSettings(ctx, 1, SUBMIT_WITH_BOT))).toMatchObject({ timeoutMs: 20_000, waitForCompletion: false });
+		const { ctx, calls } = fakeContext([{ waitingOptions: { timeout: 10 } }, { waitingOptions: { timeout: 20 }, waitForCompletion: true }]);
+		expect(flat(readItemSettings(ctx, 1, SUBMIT_WITH_BOT))).toMatchObject({ timeoutMs: 20_000, waitForCompletion: true });
 		expect(calls.every(([, itemIndex]) => itemIndex === 1)).toBe(true);
 	});
 

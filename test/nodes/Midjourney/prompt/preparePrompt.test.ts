@@ -19,7 +19,7 @@ const submittedPrompts = () => submits().map((entry) => (entry.body as { prompt:
 const png = (shade: number) => rgbaPng({ width: 4, height: 4, data: Buffer.alloc(64, shade) });
 
 async function imagine(parameters: Record<string, unknown>, triggerItems?: ReturnType<typeof itemWithFiles>[]) {
-	return await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', options: FAST, ...parameters })), {
+	return await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', waitingOptions: FAST, ...parameters })), {
 		credentials: emu.credentials(),
 		triggerItems,
 	});
@@ -99,7 +99,7 @@ describe('Prompt Check: Warn and Off', () => {
 		const waiting = new WaitingExecutions();
 		await waiting.start();
 		try {
-			const workflow = chain(midjourneyNode('Imagine', { operation: 'imagine', prompt, promptCheck: 'warn', options: { ...FAST, waitMode: 'callback' } }));
+			const workflow = chain(midjourneyNode('Imagine', { operation: 'imagine', prompt, promptCheck: 'warn', waitingOptions: { ...FAST, waitMode: 'callback' } }));
 			const parked = await waiting.run(workflow, { credentials: emu.credentials() });
 			expect(parked.run.status).toBe('waiting');
 			const resumed = await waiting.ended(parked.executionId);

@@ -8,7 +8,7 @@
 import { request } from 'undici';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../../../harness';
+import { chain, midjourneyNode, optionParameters, runWorkflow, type WorkflowResult } from '../../../../harness';
 import { WaitingExecutions } from '../../../../harness/waiting';
 import { FAST, SECRET_KEY, everythingVisible, useEmulator } from '../../emulatorSetup';
 
@@ -22,7 +22,7 @@ const prompts = (count: number) => Array.from({ length: count }, (_, index) => `
 
 function imagineThenNext(options: IDataObject, extra: IDataObject = {}) {
 	return chain(
-		midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options }, extra),
+		midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', ...optionParameters(options) }, extra),
 		{ name: 'Next', type: 'n8n-nodes-base.noOp', parameters: {} },
 	);
 }
@@ -152,7 +152,7 @@ describe('Wait Mode "Callback"', () => {
 	it('a dropped callback: at the wait limit the parked items go on, and a Fetch picks the tasks up', async () => {
 		api.emulator.setOptions({ hookFaults: { drop: 'all' } });
 		const workflow = chain(
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: CALLBACK }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', waitingOptions: CALLBACK }),
 			midjourneyNode('Fetch', { operation: 'fetch', taskIds: '={{ $json.taskId }}' }),
 		);
 		const parked = await waiting.run(workflow, {
@@ -186,7 +186,7 @@ describe('Wait Mode "Callback"', () => {
 	});
 
 	it('MODAL by callback: a remix dialog answered at once ends by callback; one left open comes out MODAL in its place', async () => {
-		const grid = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse', options: FAST })), {
+		const grid = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse', waitingOptions: FAST })), {
 			credentials: api.credentials(),
 		});
 		const parentId = String(grid.output('Imagine')[0].json.taskId);
@@ -197,7 +197,7 @@ describe('Wait Mode "Callback"', () => {
 			taskId: parentId,
 			button: '={{ $json.button }}',
 			actionOptions: { enableRemix: true, modalPrompt: '={{ $json.modalPrompt }}' },
-			options: CALLBACK,
+			waitingOptions: CALLBACK,
 		});
 		const parked = await waiting.run(chain(press, { name: 'Next', type: 'n8n-nodes-base.noOp', parameters: {} }), {
 			credentials: api.credentials(),
@@ -256,7 +256,7 @@ describe('Wait Mode "Callback"', () => {
 		const refused = await park(1, { ...CALLBACK, notifyHook: 'http://127.0.0.1:9/hook' });
 		expect(refused.error?.message).toContain('Notify Hook URL and Wait Mode "Callback"');
 		const asTool = await waiting.run(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', options: CALLBACK }, { type: 'n8n-nodes-cometapi-midjourney.midjourneyTool' })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', waitingOptions: CALLBACK }, { type: 'n8n-nodes-cometapi-midjourney.midjourneyTool' })),
 			{ credentials: api.credentials() },
 		);
 		expect(asTool.run.status).toBe('success');
@@ -310,8 +310,8 @@ describe('Wait Mode "Callback"', () => {
 		it('Callback Wait Limit: the park ends at the limit, not the Timeout, and a Fetch that waits picks the tasks up', async () => {
 			api.emulator.setOptions({ hookFaults: { drop: 'final' }, taskDurationMs: 1500 });
 			const workflow = chain(
-				midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', options: { ...CALLBACK, timeout: 900, callbackWaitLimit: 60 } }),
-				midjourneyNode('Fetch', { operation: 'fetch', taskIds: '={{ $json.taskId }}', waitForCompletion: true, options: { pollInterval: 0.2, timeout: 30 } }),
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', ...optionParameters({ ...CALLBACK, timeout: 900, callbackWaitLimit: 60 }) }),
+				midjourneyNode('Fetch', { operation: 'fetch', taskIds: '={{ $json.taskId }}', waitForCompletion: true, waitingOptions: { pollInterval: 0.2, timeout: 30 } }),
 			);
 			const before = Date.now();
 			const parked = await waiting.run(workflow, { credentials: api.credentials(), triggerItems: prompts(2).map((prompt) => ({ json: { prompt } })) });

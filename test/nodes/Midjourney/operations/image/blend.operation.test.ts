@@ -13,7 +13,7 @@ describe('Blend', () => {
 					imageSource: 'url',
 					imageUrls: uris.join('\n'),
 					dimensions: 'LANDSCAPE',
-					options: FAST,
+					waitingOptions: FAST,
 				}),
 			),
 			{ credentials: emu.credentials() },

@@ -9,7 +9,7 @@ describe('Describe', () => {
 	it('gives the four suggested prompts as clean strings and the raw text', async () => {
 		const result = await runWorkflow(
 			// Simplify off: the raw answer (promptsText) is a field of the whole task.
-			chain(midjourneyNode('Describe', { operation: 'describe', imageSource: 'url', imageUrl: pngDataUri(120), simplify: false, options: FAST })),
+			chain(midjourneyNode('Describe', { operation: 'describe', imageSource: 'url', imageUrl: pngDataUri(120), simplify: false, waitingOptions: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		expect(result.error).toBeUndefined();

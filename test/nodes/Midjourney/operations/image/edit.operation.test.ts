@@ -6,7 +6,7 @@ import { FAST, pngDataUri, useEmulator } from '../../emulatorSetup';
 const emu = useEmulator({ imageUrls: false });
 
 async function edit(parameters: IDataObject, triggerItems?: INodeExecutionData[]) {
-	return await runWorkflow(chain(midjourneyNode('Edit', { operation: 'edit', options: FAST, ...parameters })), {
+	return await runWorkflow(chain(midjourneyNode('Edit', { operation: 'edit', waitingOptions: FAST, ...parameters })), {
 		credentials: emu.credentials(),
 		triggerItems,
 	});
@@ -43,7 +43,7 @@ describe('Image / Edit', () => {
 	it('takes the image from a binary property, and One Item per Grid Image with Download Image cuts the grid', async () => {
 		const png = Buffer.from(pngDataUri(70).split(',')[1], 'base64');
 		const result = await edit(
-			{ imageSource: 'binary', binaryPropertyName: 'photo', prompt: 'a red label', options: { ...FAST, output: 'gridImages', downloadImage: true } },
+			{ imageSource: 'binary', binaryPropertyName: 'photo', prompt: 'a red label', waitingOptions: FAST, options: { output: 'gridImages', downloadImage: true } },
 			[itemWithFiles({ photo: { data: png, mimeType: 'image/png' } })],
 		);
 		expect(result.error).toBeUndefined();

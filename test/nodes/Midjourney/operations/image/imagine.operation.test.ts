@@ -7,7 +7,7 @@ describe('Imagine', () => {
 	it('waits for the grid and splits its nine buttons into fields', async () => {
 		const result = await runWorkflow(
 			// Simplify off: this reads every field of the whole task.
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a red fox --ar 16:9 --v 6.1', simplify: false, options: FAST })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a red fox --ar 16:9 --v 6.1', simplify: false, waitingOptions: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		expect(result.error).toBeUndefined();
@@ -68,7 +68,7 @@ describe('Imagine', () => {
 
 	it('names the banned word (code 24) and never shows the key', async () => {
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a badword in a field', options: FAST })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a badword in a field', waitingOptions: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		expect((result.error as { name?: string })?.name).toBe('NodeApiError');
@@ -79,7 +79,7 @@ describe('Imagine', () => {
 	it('reports FAILURE with the failReason and the task id', async () => {
 		emu.emulator.setOptions({ failPrompts: ['doomed'] });
 		const result = await runWorkflow(
-			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a doomed ship', options: FAST })),
+			chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a doomed ship', waitingOptions: FAST })),
 			{ credentials: emu.credentials() },
 		);
 		const [taskId] = emu.emulator.createdTaskIds();
@@ -93,7 +93,7 @@ describe('Imagine', () => {
 			chain(
 				midjourneyNode(
 					'Imagine',
-					{ operation: 'imagine', prompt: '={{ $json.prompt }}', options: FAST },
+					{ operation: 'imagine', prompt: '={{ $json.prompt }}', waitingOptions: FAST },
 					{ continueOnFail: true },
 				),
 			),
@@ -115,7 +115,7 @@ describe('Imagine', () => {
 	it('explains a rejected key (401) without showing it, for every auth style', async () => {
 		for (const authStyle of ['bearer', 'raw', 'mjApiSecret']) {
 			const wrongKey = `sk-WRONG-${authStyle}-key`;
-			const result = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', options: FAST })), {
+			const result = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a cat', waitingOptions: FAST })), {
 				credentials: emu.credentials(authStyle, wrongKey),
 			});
 			expect((result.error as { name?: string })?.name).toBe('NodeApiError');

@@ -8,7 +8,7 @@ describe('Image / Shorten', () => {
 	it('lists the five shortened prompts as clean strings, with their buttons (each opens a dialog)', async () => {
 		const prompt = 'a very detailed painting of an old lighthouse on a rocky cliff at dawn --ar 16:9';
 		// Simplify off: the raw answer (promptsText) and the actions list are fields of the whole task.
-		const result = await runWorkflow(chain(midjourneyNode('Shorten', { operation: 'shorten', prompt, simplify: false, options: FAST })), {
+		const result = await runWorkflow(chain(midjourneyNode('Shorten', { operation: 'shorten', prompt, simplify: false, waitingOptions: FAST })), {
 			credentials: emu.credentials(),
 		});
 		expect(result.error).toBeUndefined();

@@ -49,7 +49,7 @@ describe.each<BinaryMode>(['default', 'filesystem'])('images in, binary data mod
 					imageSource: 'binary',
 					binaryPropertyNames: 'a, b',
 					dimensions: 'PORTRAIT',
-					options: FAST,
+					waitingOptions: FAST,
 				}),
 			),
 			{ credentials: emu.credentials(), triggerItems: [files], binaryMode },
@@ -82,7 +82,7 @@ describe.each<BinaryMode>(['default', 'filesystem'])('images in, binary data mod
 
 describe('images in: URLs, data URIs, masks', () => {
 	it('Imagine downloads reference URLs and passes data URIs through', async () => {
-		const first = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a source', options: FAST })), {
+		const first = await runWorkflow(chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a source', waitingOptions: FAST })), {
 			credentials: emu.credentials(),
 		});
 		const url = String(first.output('Imagine')[0].json.imageUrl);
@@ -110,8 +110,8 @@ describe('images in: URLs, data URIs, masks', () => {
 	it('Action takes a Vary (Region) mask from a binary property and submits the modal', async () => {
 		const grid = await runWorkflow(
 			chain(
-				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a room', options: FAST }),
-				midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', options: FAST }),
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a room', waitingOptions: FAST }),
+				midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', waitingOptions: FAST }),
 			),
 			{ credentials: emu.credentials() },
 		);
@@ -124,7 +124,7 @@ describe('images in: URLs, data URIs, masks', () => {
 					taskId: parentId,
 					button: 'Vary (Region)',
 					actionOptions: { modalPrompt: 'a window', modalMaskBinaryProperty: 'mask' },
-					options: FAST,
+					waitingOptions: FAST,
 				}),
 			),
 			{ credentials: emu.credentials(), triggerItems: [itemWithFiles({ mask: { data: mask, mimeType: 'image/png' } })] },

@@ -11,9 +11,9 @@ const emu = useEmulator();
  * The prompt pins V7, whose upscale offers every button; V8.1 (the default) has fewer.
  */
 async function finishedTask(kind: 'grid' | 'upscale', prompt = 'a lighthouse --v 7'): Promise<string> {
-	const nodes = [midjourneyNode('Imagine', { operation: 'imagine', prompt, options: FAST })];
+	const nodes = [midjourneyNode('Imagine', { operation: 'imagine', prompt, waitingOptions: FAST })];
 	if (kind === 'upscale') {
-		nodes.push(midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', options: FAST }));
+		nodes.push(midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', waitingOptions: FAST }));
 	}
 	const result = await runWorkflow(chain(...nodes), { credentials: emu.credentials() });
 	expect(result.error).toBeUndefined();
@@ -22,7 +22,7 @@ async function finishedTask(kind: 'grid' | 'upscale', prompt = 'a lighthouse --v
 
 async function press(taskId: string, button: string, extra: IDataObject = {}) {
 	return await runWorkflow(
-		chain(midjourneyNode('Press', { operation: 'action', taskId, button, options: FAST, ...extra })),
+		chain(midjourneyNode('Press', { operation: 'action', taskId, button, waitingOptions: FAST, ...extra })),
 		{ credentials: emu.credentials() },
 	);
 }
@@ -152,8 +152,8 @@ describe('Action', () => {
 		const parentId = await finishedTask('upscale');
 		const result = await runWorkflow(
 			chain(
-				midjourneyNode('Custom Zoom', { operation: 'action', taskId: parentId, button: 'Custom Zoom', options: FAST }),
-				midjourneyNode('Modal', { operation: 'modal', taskId: '={{ $json.taskId }}', prompt: 'a wide bay --zoom 2', options: FAST }),
+				midjourneyNode('Custom Zoom', { operation: 'action', taskId: parentId, button: 'Custom Zoom', waitingOptions: FAST }),
+				midjourneyNode('Modal', { operation: 'modal', taskId: '={{ $json.taskId }}', prompt: 'a wide bay --zoom 2', waitingOptions: FAST }),
 			),
 			{ credentials: emu.credentials() },
 		);
@@ -168,8 +168,8 @@ describe('Action', () => {
 		const parentId = await finishedTask('upscale');
 		const result = await runWorkflow(
 			chain(
-				midjourneyNode('Custom Zoom', { operation: 'action', taskId: parentId, button: 'Custom Zoom', options: FAST }),
-				midjourneyNode('Modal', { operation: 'modal', taskId: '={{ $json.taskId }}', prompt: 'no zoom flag here', options: FAST }),
+				midjourneyNode('Custom Zoom', { operation: 'action', taskId: parentId, button: 'Custom Zoom', waitingOptions: FAST }),
+				midjourneyNode('Modal', { operation: 'modal', taskId: '={{ $json.taskId }}', prompt: 'no zoom flag here', waitingOptions: FAST }),
 			),
 			{ credentials: emu.credentials() },
 		);

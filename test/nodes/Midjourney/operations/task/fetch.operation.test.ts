@@ -5,7 +5,7 @@ const emu = useEmulator();
 
 async function imagineMany(count: number, wait = true): Promise<string[]> {
 	const result = await runWorkflow(
-		chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', waitForCompletion: wait, options: FAST })),
+		chain(midjourneyNode('Imagine', { operation: 'imagine', prompt: '={{ $json.prompt }}', waitForCompletion: wait, waitingOptions: FAST })),
 		{
 			credentials: emu.credentials(),
 			triggerItems: Array.from({ length: count }, (_, index) => ({ json: { prompt: `prompt ${index}` } })),
@@ -72,7 +72,7 @@ describe('Fetch', () => {
 			const ids = await imagineMany(2, false);
 			const started = Date.now();
 			const result = await runWorkflow(
-				chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: ids.join(','), waitForCompletion: true, options: { pollInterval: 0.2, timeout: 20 } })),
+				chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: ids.join(','), waitForCompletion: true, waitingOptions: { pollInterval: 0.2, timeout: 20 } })),
 				{ credentials: emu.credentials() },
 			);
 			expect(result.error).toBeUndefined();
@@ -92,12 +92,12 @@ describe('Fetch', () => {
 			emu.emulator.setOptions({ taskDurationMs: 60_000 });
 			const [taskId] = await imagineMany(1, false);
 			const waiting = { operation: 'fetch', taskIds: taskId, waitForCompletion: true };
-			const failed = await runWorkflow(chain(midjourneyNode('Fetch', { ...waiting, options: { pollInterval: 0.2, timeout: 1 } })), {
+			const failed = await runWorkflow(chain(midjourneyNode('Fetch', { ...waiting, waitingOptions: { pollInterval: 0.2, timeout: 1 } })), {
 				credentials: emu.credentials(),
 			});
 			expect(failed.error?.message).toMatch(new RegExp(`Task ${taskId} did not finish within 1 s`));
 			const returned = await runWorkflow(
-				chain(midjourneyNode('Fetch', { ...waiting, options: { pollInterval: 0.2, timeout: 1, onTimeout: 'returnTask' } })),
+				chain(midjourneyNode('Fetch', { ...waiting, waitingOptions: { pollInterval: 0.2, timeout: 1, onTimeout: 'returnTask' } })),
 				{ credentials: emu.credentials() },
 			);
 			expect(returned.output('Fetch')[0].json).toMatchObject({ taskId, timedOut: true });

@@ -15,7 +15,7 @@ describe('Task / Get Seed', () => {
 	it('reads the seed of a finished task (Imagine → Get Seed)', async () => {
 		const result = await runWorkflow(
 			chain(
-				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse', options: FAST }),
+				midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse', waitingOptions: FAST }),
 				midjourneyNode('Seed', { operation: 'getSeed', taskId: '={{ $json.taskId }}' }),
 			),
 			{ credentials: emu.credentials() },

@@ -8,7 +8,7 @@ import { finishedGrid, finishedUpscale, requestsOf } from './videoTasks';
 const emu = useEmulator();
 
 async function animate(parameters: IDataObject, triggerItems?: INodeExecutionData[]) {
-	return await runWorkflow(chain(midjourneyNode('Animate', { operation: 'animate', options: FAST, ...parameters })), {
+	return await runWorkflow(chain(midjourneyNode('Animate', { operation: 'animate', waitingOptions: FAST, ...parameters })), {
 		credentials: emu.credentials(),
 		triggerItems,
 	});

@@ -7,7 +7,7 @@ import { finishedGrid, finishedVideo, requestsOf } from './videoTasks';
 const emu = useEmulator();
 
 async function extend(parameters: IDataObject) {
-	return await runWorkflow(chain(midjourneyNode('Extend', { operation: 'extend', motion: 'low', options: FAST, ...parameters })), {
+	return await runWorkflow(chain(midjourneyNode('Extend', { operation: 'extend', motion: 'low', waitingOptions: FAST, ...parameters })), {
 		credentials: emu.credentials(),
 	});
 }
@@ -15,7 +15,7 @@ async function extend(parameters: IDataObject) {
 /** Video task → Action U{n} (upscale that video): the upscaled video's task id. */
 async function upscaledVideo(videoId: string, button: string): Promise<string> {
 	const result = await runWorkflow(
-		chain(midjourneyNode('Upscale Video', { operation: 'action', taskId: videoId, button, options: FAST })),
+		chain(midjourneyNode('Upscale Video', { operation: 'action', taskId: videoId, button, waitingOptions: FAST })),
 		{ credentials: emu.credentials() },
 	);
 	expect(result.error).toBeUndefined();

@@ -18,8 +18,8 @@ async function lastTaskId(emu: EmulatorHandle, ...nodes: ReturnType<typeof midjo
 	return String(result.output(last)[0].json.taskId);
 }
 
-const imagineNode = () => midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse at dawn', options: FAST });
-const upscaleNode = () => midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', options: FAST });
+const imagineNode = () => midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a lighthouse at dawn', waitingOptions: FAST });
+const upscaleNode = () => midjourneyNode('U1', { operation: 'action', taskId: '={{ $json.taskId }}', button: 'U1', waitingOptions: FAST });
 
 /** A finished 2x2 grid. */
 export async function finishedGrid(emu: EmulatorHandle): Promise<string> {
@@ -42,7 +42,7 @@ export async function finishedVideo(emu: EmulatorHandle, frame: string, videoOpt
 			imageUrl: frame,
 			motion: 'low',
 			videoOptions,
-			options: FAST,
+			waitingOptions: FAST,
 		}),
 	);
 }
