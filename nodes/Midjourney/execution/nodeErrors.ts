@@ -57,12 +57,16 @@ export function toNodeError(
 	if (error.details.status) response.taskStatus = redactor.text(error.details.status);
 	if (error.details.progress !== undefined)
 		response.progress = redactor.text(error.details.progress);
-	return new NodeApiError(ctx.getNode(), response, {
+	const apiError = new NodeApiError(ctx.getNode(), response, {
 		message,
 		description,
 		httpCode: error.details.httpCode !== undefined ? String(error.details.httpCode) : undefined,
 		itemIndex,
 	});
+	// NodeApiError swaps a message that names a network code ("… failed (ECONNRESET)") for its
+	// generic sentence, which names neither the file nor the task: keep the node's own.
+	apiError.message = message;
+	return apiError;
 }
 
 /**

@@ -1,8 +1,5 @@
 /** mp4 files by their first bytes (a video download is checked before it is stored). */
 
-/** Bytes an mp4's first box needs before its type can be read. */
-export const MP4_HEADER_BYTES = 12;
-
 /** An ISO media file (mp4): its first box is `ftyp` (size, then the type at bytes 4-8). */
 export function isMp4(head: Uint8Array): boolean {
 	return head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'ftyp';

@@ -2,8 +2,8 @@ import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workfl
 
 import { detectImageType } from '../images/format';
 import { PngError, splitGrid } from '../images/png';
-import { MidjourneyError, cancelledError, settle } from '../model/errors';
-import { MP4_HEADER_BYTES, isMp4 } from './mp4';
+import { MidjourneyError, settle } from '../model/errors';
+import { isMp4 } from './mp4';
 import {
 	gridPictureItems,
 	isGridTask,
@@ -15,8 +15,8 @@ import {
 } from './outputMapper';
 import type { MjTask } from '../model/task';
 import type { OutputSettings } from '../parameters/settings';
-import { downloadFile, downloadStream, peekStream, tookTooLong } from '../transport/download';
-import { cancelSignalOf, type RequestContext } from '../transport/n8nHttp';
+import { downloadFile, type ExpectedContent } from '../transport/download';
+import type { RequestContext } from '../transport/n8nHttp';
 
 /**
  * Finished task → output items: the mapped JSON, and, when asked, the image
@@ -106,10 +106,19 @@ async function gridItems(
 	return items;
 }
 
+/** Largest mp4 downloaded: Midjourney's videos are a few MB to some tens. */
+export const VIDEO_MAX_BYTES = 200 * 1048576;
+
+const MP4_CONTENT: ExpectedContent = {
+	label: 'an mp4 video',
+	matches: isMp4,
+	maxBytes: VIDEO_MAX_BYTES,
+};
+
 /**
- * One mp4 as n8n binary data, streamed from the download into n8n's binary
- * data service (a file in filesystem mode, an object in S3 mode): never whole
- * in memory. Its first box is checked to be an mp4 before it is stored.
+ * One mp4 as n8n binary data: downloaded whole and checked to be an mp4
+ * before it is stored, so a download cut off mid-way (deadline, size, a
+ * broken connection) leaves no partial file in n8n's binary data.
  */
 async function videoBinary(
 	ctx: RequestContext,
@@ -118,34 +127,8 @@ async function videoBinary(
 	fileBaseName: string,
 	what: string,
 ): Promise<IBinaryKeyData[string]> {
-	const { stream, contentType, timedOut } = await downloadStream(ctx, url, baseUrl, what);
-	const stored = await settle(async () => {
-		const head = await peekStream(stream, MP4_HEADER_BYTES);
-		// Refused while peeking (the key in the first bytes, too large): the stream is closed with why.
-		const refused = (stream as { errored?: unknown }).errored;
-		if (refused) throw refused;
-		if (!isMp4(head)) {
-			throw new MidjourneyError(
-				'badResponse',
-				`Downloading ${what}: the file is not an mp4 video`,
-				{
-					description: `${url} answered ${contentType ?? 'no content type'}, starting "${head
-						.toString('latin1')
-						.replace(/[^ -~]/g, '.')
-						.slice(0, 12)}". The video may have expired: fetch the task again for fresh URLs.`,
-				},
-			);
-		}
-		return await ctx.helpers.prepareBinaryData(stream, `${fileBaseName}.mp4`, 'video/mp4');
-	});
-	if (stored.ok) return stored.value;
-	stream.destroy();
-	if (stored.error instanceof MidjourneyError) throw stored.error;
-	if (cancelSignalOf(ctx)?.aborted) throw cancelledError();
-	if (timedOut()) throw tookTooLong(what, url);
-	throw new MidjourneyError('unavailable', `Downloading ${what} failed while reading it`, {
-		description: `The connection to ${url} broke off (${stored.error instanceof Error ? stored.error.message : String(stored.error)}). Run again, or fetch the task for fresh URLs.`,
-	});
+	const { data } = await downloadFile(ctx, url, baseUrl, what, MP4_CONTENT);
+	return await ctx.helpers.prepareBinaryData(data, `${fileBaseName}.mp4`, 'video/mp4');
 }
 
 /** A video task makes a batch of 1, 2 or 4 videos. */

@@ -75,14 +75,14 @@ export interface HttpCall {
 	 * the credential (a download the API host hands on to a CDN).
 	 */
 	foreignRedirect?: 'refuse' | 'dropCredentials';
-	/** total time for the request, its redirects and (streams) its body */
+	/** total time for the request, its redirects and its body */
 	capMs: number;
 	/** epoch ms; the request is cut off then if that comes before the cap */
 	deadline?: number;
-	/** default: the body as bytes */
-	encoding?: 'arraybuffer' | 'stream';
 	/** most bytes the body may have: a larger one is cut off and refused (never stored, never retried) */
 	maxBytes: number;
+	/** an answer of HTTP 400 or above is closed unread (a download's error page: only its status matters) */
+	skipErrorBody?: boolean;
 	/**
 	 * Texts the body must not hold: the key's forms, for a download sent with
 	 * the key (a file from the API host that echoes the request's headers).
@@ -93,12 +93,10 @@ export interface HttpCall {
 export interface HttpAnswer {
 	statusCode: number;
 	headers: Record<string, unknown>;
-	/** a Buffer, or a Readable when `encoding` is 'stream' */
+	/** the whole body as bytes (a Buffer), or what n8n's helper answered when it was no stream */
 	body: unknown;
 	/** where the answer came from, after redirects */
 	url: string;
-	/** whether the deadline cut the request off (for a stream: while it was read) */
-	timedOut(): boolean;
 }
 
 interface HelperResponse {
@@ -119,8 +117,6 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 		Math.min(call.capMs, (call.deadline ?? Infinity) - Date.now()),
 		cancel,
 	);
-	const timedOut = () => deadline.expired;
-	let keepWatching = false;
 	try {
 		let { url, method, body, credentials } = call;
 		for (let hop = 0; ; hop++) {
@@ -132,20 +128,16 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 					: undefined;
 			if (typeof location !== 'string' || location === '') {
 				const headers = response.headers ?? {};
-				const answer = { statusCode: response.statusCode, headers, url, timedOut };
+				const answer = { statusCode: response.statusCode, headers, url };
 				if (!isStream(response.body)) return { ...answer, body: response.body };
 				const stream = response.body;
-				refuseDeclaredSize(stream, headers, call.maxBytes, url);
-				const scan = bodyScanner(call.forbidden ?? [], url);
-				if (call.encoding === 'stream') {
-					// Read later: the deadline keeps watching until it closes.
-					keepWatching = true;
-					stream.once('close', () => deadline.end());
-					watchStream(stream, call.maxBytes, url, scan);
-					return { ...answer, body: stream };
+				if (call.skipErrorBody && response.statusCode >= 400) {
+					stream.destroy();
+					return { ...answer, body: undefined };
 				}
+				refuseDeclaredSize(stream, headers, call.maxBytes, url);
 				const whole = await readWhole(stream, call.maxBytes, url, deadline, cancel);
-				scan(whole, true);
+				scanForbidden(whole, call.forbidden ?? [], url);
 				return { ...answer, body: whole };
 			}
 			if (isStream(response.body)) response.body.destroy();
@@ -175,7 +167,7 @@ export async function sendRequest(ctx: RequestContext, call: HttpCall): Promise<
 			url = next.href;
 		}
 	} finally {
-		if (!keepWatching) deadline.end();
+		deadline.end();
 	}
 }
 
@@ -216,63 +208,10 @@ function holdsKey(url: string): MidjourneyError {
 	);
 }
 
-/**
- * Looks for forbidden texts in a body, chunk by chunk (a text may straddle
- * two chunks: the end of the previous one is kept). Throws on a find.
- */
-function bodyScanner(forbidden: string[], url: string): (chunk: Buffer, whole?: boolean) => void {
-	const forms = forbidden
-		.filter((form) => form.length > 0)
-		.map((form) => Buffer.from(form, 'utf8'));
-	if (forms.length === 0) return () => {};
-	const overlap = Math.max(...forms.map((form) => form.length)) - 1;
-	let tail = Buffer.alloc(0);
-	return (chunk, whole = false) => {
-		const window = whole ? chunk : Buffer.concat([tail, chunk]);
-		if (forms.some((form) => window.includes(form))) throw holdsKey(url);
-		tail = window.subarray(Math.max(0, window.length - overlap));
-	};
-}
-
-/**
- * Counts and scans a stream's bytes as its consumer takes them, and cuts it
- * off above the limit or at the key. It watches the stream's 'data' events
- * rather than listening to them: a listener would change the stream's flow
- * for whichever consumer reads it (peekStream, then n8n's binary data store).
- * A refused chunk is not passed on.
- */
-function watchStream(
-	stream: Stream,
-	maxBytes: number,
-	url: string,
-	scan: (chunk: Buffer) => void,
-): void {
-	let length = 0;
-	// A refusal between two consumers (after peekStream, before the store listens) must not crash the process.
-	stream.once('error', () => {});
-	const emit = stream.emit.bind(stream);
-	stream.emit = (event: string | symbol, ...args: unknown[]): boolean => {
-		if (event === 'data') {
-			const chunk = args[0] as Buffer;
-			length += chunk.length;
-			const refused = length > maxBytes ? tooLarge(url, maxBytes) : settleSync(() => scan(chunk));
-			if (refused) {
-				stream.destroy(refused);
-				return false;
-			}
-		}
-		return emit(event, ...args);
-	};
-}
-
-/** The error `run` throws, if any. */
-function settleSync(run: () => void): Error | undefined {
-	try {
-		run();
-		return undefined;
-	} catch (error) {
-		return error as Error;
-	}
+/** Throws when the body holds one of the forbidden texts (the key's forms). */
+function scanForbidden(body: Buffer, forbidden: string[], url: string): void {
+	if (forbidden.some((form) => form.length > 0 && body.includes(Buffer.from(form, 'utf8'))))
+		throw holdsKey(url);
 }
 
 /** The whole body as bytes, refused above the limit; a deadline or a cancel that cuts it off says so. */
@@ -379,8 +318,6 @@ function redirectRefused(from: URL, to: URL): MidjourneyError {
 
 interface Stream {
 	destroy(error?: Error): void;
-	once(event: string, listener: () => void): unknown;
-	emit(event: string | symbol, ...args: unknown[]): boolean;
 }
 
 function isStream(value: unknown): value is Stream {

@@ -1,10 +1,15 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
+import { startServer } from '../../../hostile/servers';
+
 import { videoFixture } from '../../../emulator';
-import { binaryBuffer, chain, midjourneyNode, runWorkflow, type BinaryMode } from '../../../harness';
+import { binaryBuffer, chain, midjourneyNode, optionParameters, runWorkflow, type BinaryMode } from '../../../harness';
 import { FAST, pngDataUri, useEmulator } from '../emulatorSetup';
 
-/** Videos out: Download Video streams each mp4 into n8n's binary data, One Item per Video splits the batch. */
+/** Videos out: Download Video stores each whole mp4 in n8n's binary data, One Item per Video splits the batch. */
 
 const emu = useEmulator({ taskDurationMs: 100 });
 const MODES: BinaryMode[] = ['default', 'filesystem'];
@@ -17,7 +22,7 @@ function animateNode(options: IDataObject, videoOptions: IDataObject = {}) {
 		imageUrl: pngDataUri(60),
 		motion: 'low',
 		videoOptions,
-		options: { ...FAST, ...options },
+		...optionParameters({ ...FAST, ...options }),
 	});
 }
 
@@ -132,7 +137,7 @@ describe('Download Video: a file that is not an mp4', () => {
 			chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: taskId, options: { downloadVideo: true } })),
 			{ credentials: emu.credentials(), binaryMode: 'filesystem' },
 		);
-		expect(result.error?.message).toMatch(new RegExp(`video 1 of task ${taskId}: the file is not an mp4`));
+		expect(result.error?.message).toMatch(new RegExp(`video 1 of task ${taskId} failed: the answer is not an mp4`));
 		expect(String((result.error as { description?: string }).description)).toMatch(/image\/png.*PNG/);
 	});
 
@@ -147,4 +152,37 @@ describe('Download Video: a file that is not an mp4', () => {
 		);
 		expect(result.error?.message).toBe(`Downloading video 1 of task ${taskId} failed: HTTP 404`);
 	});
+
+	it('a download cut off mid-way is an error with the task id, and leaves no partial file in the binary data folder', async () => {
+		const made = await runWorkflow(chain(animateNode({}, { batchSize: 1 })), { credentials: emu.credentials() });
+		const taskId = String(made.output('Animate')[0].json.taskId);
+		// An mp4 that starts well, sends 2 MB and then breaks off.
+		const breaking = await startServer('127.0.0.1', (_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(50 * 1048576) });
+			res.write(videoFixture(0));
+			res.write(Buffer.alloc(2 * 1048576, 7), () => res.destroy());
+		});
+		try {
+			emu.emulator.tasks.get(taskId)!.videoUrls = [{ url: `${breaking.url}/cut.mp4`, thumbnail: '' }];
+			const before = storedFiles();
+			const result = await runWorkflow(
+				chain(midjourneyNode('Fetch', { operation: 'fetch', taskIds: taskId, options: { downloadVideo: true } })),
+				{ credentials: emu.credentials(), binaryMode: 'filesystem' },
+			);
+			expect(result.error?.message).toMatch(new RegExp(`Downloading video 1 of task ${taskId} failed`));
+			expect(breaking.received).toHaveLength(1);
+			expect(storedFiles().filter((file) => !before.includes(file))).toEqual([]);
+		} finally {
+			await breaking.close();
+		}
+	});
 });
+
+/** Every file in n8n's filesystem binary data folder (the harness keeps it under N8N_USER_FOLDER). */
+function storedFiles(): string[] {
+	const root = join(process.env.N8N_USER_FOLDER!, 'binaryData');
+	if (!existsSync(root)) return [];
+	return readdirSync(root, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}

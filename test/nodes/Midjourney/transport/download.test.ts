@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { MidjourneyError } from '../../../../nodes/Midjourney/model/errors';
-import { downloadFile, downloadStream, peekStream } from '../../../../nodes/Midjourney/transport/download';
+import { downloadFile } from '../../../../nodes/Midjourney/transport/download';
 import { rgbaPng } from '../../../emulator/pngWriter';
 
 const BASE_URL = 'https://api.example.com';
@@ -75,21 +75,21 @@ describe('transport/download', () => {
 		);
 	});
 
-	it('streams a video: an error page is closed unread, a good body is handed on whole', async () => {
+	it('a video is held whole and checked before it is handed on: an error page is closed unread, a PNG refused', async () => {
+		const movie = Buffer.from('\0\0\0\x18ftypmp42rest of the movie', 'latin1');
 		const errorPage = Readable.from([Buffer.from('<html>expired</html>')]);
-		const video = Readable.from([Buffer.from('\0\0\0\x18ftypmp42'), Buffer.from('rest of the movie')]);
 		const { ctx } = fakeHelpers({
 			'https://cdn.example.net/old.mp4': { statusCode: 403, body: errorPage },
-			'https://cdn.example.net/v.mp4': { statusCode: 200, headers: { 'content-type': 'video/mp4' }, body: video },
+			'https://cdn.example.net/thumb.mp4': { statusCode: 200, headers: { 'content-type': 'image/png' }, body: Readable.from([PNG]) },
+			'https://cdn.example.net/v.mp4': { statusCode: 200, headers: { 'content-type': 'video/mp4' }, body: Readable.from([movie.subarray(0, 10), movie.subarray(10)]) },
 		});
-		await expect(downloadStream(ctx, 'https://cdn.example.net/old.mp4', BASE_URL, 'video 1')).rejects.toThrow('HTTP 403');
+		const MP4 = { label: 'an mp4 video', matches: (data: Buffer) => data.subarray(4, 8).toString('latin1') === 'ftyp', maxBytes: 1024 };
+		await expect(downloadFile(ctx, 'https://cdn.example.net/old.mp4', BASE_URL, 'video 1', MP4)).rejects.toThrow('HTTP 403');
+		// An error page is closed unread.
 		expect(errorPage.destroyed).toBe(true);
-		const { stream, contentType } = await downloadStream(ctx, 'https://cdn.example.net/v.mp4', BASE_URL, 'video 1');
-		expect(contentType).toBe('video/mp4');
-		const head = await peekStream(stream, 12);
-		expect(head.subarray(4, 8).toString('latin1')).toBe('ftyp');
-		const chunks: Buffer[] = [];
-		for await (const chunk of stream) chunks.push(chunk as Buffer);
-		expect(Buffer.concat(chunks).toString('latin1')).toBe('\0\0\0\x18ftypmp42rest of the movie');
+		await expect(downloadFile(ctx, 'https://cdn.example.net/thumb.mp4', BASE_URL, 'video 1', MP4)).rejects.toThrow(
+			'Downloading video 1 failed: the answer is not an mp4 video',
+		);
+		expect(await downloadFile(ctx, 'https://cdn.example.net/v.mp4', BASE_URL, 'video 1', MP4)).toEqual({ data: movie, contentType: 'video/mp4' });
 	});
 });
