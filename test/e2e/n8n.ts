@@ -250,7 +250,11 @@ export interface WorkflowPatch {
 	id: string;
 	credential: { id: string; name: string };
 	cmsUrl: string;
-	/** Applied to every Midjourney node's `options` (short polling against the emulator). */
+	/**
+	 * Option values (both collections) set on every Midjourney node: short polling against the
+	 * emulator. Not on a workflow whose `meta.atDefaults` is true (the UI test's panel, whose
+	 * defaults are what it checks).
+	 */
 	midjourneyOptions?: Record<string, unknown>;
 }
 
@@ -264,7 +268,8 @@ export function patchWorkflow(workflow: WorkflowJson, patch: WorkflowPatch): Wor
 		if (!node.type.startsWith(`${PACKAGE_NAME}.`)) continue;
 		node.credentials = { [CREDENTIAL_TYPE]: { ...patch.credential } };
 		if (node.type === TRIGGER_NODE_TYPE) continue;
-		if (patch.midjourneyOptions) node.parameters = withOptionValues(node.parameters, patch.midjourneyOptions);
+		const atDefaults = (copy.meta as { atDefaults?: boolean } | undefined)?.atDefaults === true;
+		if (patch.midjourneyOptions && !atDefaults) node.parameters = withOptionValues(node.parameters, patch.midjourneyOptions);
 	}
 	return copy;
 }

@@ -305,6 +305,21 @@ async function visible(page: Page, selector: string, timeout = STEP_MS): Promise
 	return handle;
 }
 
+/**
+ * Clicks until `selector` shows: a click on a canvas that is still settling (just opened, a node
+ * just added) can go unheard, or the editor can throw while opening a panel (seen once in ten runs
+ * of n8n 1.x: "reading 'enabled'"); a second click then opens it. Three clicks at most.
+ */
+async function clickUntilShown(page: Page, click: () => Promise<void>, selector: string): Promise<ElementHandle<Element>> {
+	for (let attempt = 1; ; attempt++) {
+		await click();
+		const shown = await page.waitForSelector(selector, { visible: true, timeout: attempt < 3 ? 8_000 : STEP_MS }).catch(() => null);
+		if (shown) return shown;
+		if (attempt === 3) throw new Error(`${selector} did not appear after ${attempt} clicks`);
+		console.log(`     (${selector} did not appear after click ${attempt}: clicking again)`);
+	}
+}
+
 /** The first visible element matching one of `selectors` (versions name things differently). */
 async function visibleAny(page: Page, selectors: string[], timeout = STEP_MS): Promise<ElementHandle<Element>> {
 	const handle = await page
@@ -468,8 +483,7 @@ async function openWorkflow(page: Page, base: string, id: string): Promise<void>
 
 async function openNode(page: Page, nodeName: string): Promise<void> {
 	const node = await visible(page, `${byTestId('canvas-node')}[data-node-name="${nodeName}"]`);
-	await node.click({ count: 2 });
-	await visible(page, `${byTestId('ndv')} ${byTestId('node-parameters')}`);
+	await clickUntilShown(page, async () => await node.click({ count: 2 }), `${byTestId('ndv')} ${byTestId('node-parameters')}`);
 }
 
 async function closeNdv(page: Page): Promise<void> {
@@ -500,6 +514,8 @@ function uiWorkflow(description: NodeDescription): WorkflowJson {
 		],
 		connections: { Start: { main: [[{ node: MJ_NODE, type: 'main', index: 0 }]] } },
 		settings: {},
+		// The panel is checked with the node's own defaults: no test-pace options (patchWorkflow).
+		meta: { atDefaults: true },
 	};
 }
 
@@ -536,13 +552,18 @@ async function signIn(page: Page, base: string): Promise<string> {
 	return `signed in as ${OWNER.email}, now at ${new URL(page.url()).pathname}`;
 }
 
+/** Opens the node creator with the first of `buttons` that shows; returns its search bar. */
+async function openNodeCreator(page: Page, buttons: string[], timeout = STEP_MS): Promise<ElementHandle<Element>> {
+	const button = await visibleAny(page, buttons, timeout);
+	return await clickUntilShown(page, async () => await clickSettled(button), `${byTestId('node-creator')} ${byTestId('node-creator-search-bar')}`);
+}
+
 async function addWithNodeCreator(page: Page, base: string, description: NodeDescription, first: OperationCase): Promise<string> {
 	const displayName = description.displayName;
 	await openWorkflow(page, base, UI_WORKFLOW_ID);
 	const countNodes = async () => await page.$$eval(byTestId('canvas-node'), (els) => els.length);
 	const nodesBefore = await countNodes();
-	await clickSettled(await visibleAny(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]));
-	const search = await visible(page, `${byTestId('node-creator')} ${byTestId('node-creator-search-bar')}`);
+	const search = await openNodeCreator(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]);
 	await search.type(displayName);
 	// The node itself (not its AI-tool variant): its name, exactly.
 	const item = await visibleWithText(page, `${byTestId('node-creator')} ${byTestId('node-creator-item-name')}`, displayName).catch(
@@ -909,11 +930,11 @@ async function checkCreatorEntries(page: Page, base: string, description: NodeDe
 	const node = description as NodeDescription & { description: string };
 	const trigger = builtTriggerDescription();
 	await openWorkflow(page, base, UI_WORKFLOW_ID);
-	await clickSettled(await visibleAny(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]));
+	await openNodeCreator(page, [byTestId('node-creator-plus-button'), byTestId('canvas-add-button')]);
 	const next = Object.keys(await creatorEntries(page, 'Midjourney'));
 	await page.keyboard.press('Escape');
 	await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded' });
-	await clickSettled(await visibleAny(page, [byTestId('canvas-add-button'), byTestId('canvas-plus-button')], 60_000));
+	await openNodeCreator(page, [byTestId('canvas-add-button'), byTestId('canvas-plus-button')], 60_000);
 	const first = Object.keys(await creatorEntries(page, 'Midjourney'));
 	await page.keyboard.press('Escape');
 	const loaded = await page.evaluate(async () => {
@@ -1067,6 +1088,7 @@ async function main(): Promise<number> {
 	};
 	process.once('SIGINT', interrupted);
 	process.once('SIGTERM', interrupted);
+	const pageErrors: string[] = [];
 	try {
 		n8n = await startN8n({ install, quiet: true, extraWorkflows: [uiWorkflow(description)], userFolderPrefix: 'n8n-ui-' });
 		console.log(`editor up at ${n8n.base} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -1081,6 +1103,8 @@ async function main(): Promise<number> {
 		page.setDefaultTimeout(STEP_MS);
 		// "Leave with unsaved changes?" (beforeunload) when the test moves on from an edited workflow.
 		page.on('dialog', (dialog) => void dialog.accept().catch(() => undefined));
+		// The editor's own exceptions, shown with a failure (a panel that does not open says why).
+		page.on('pageerror', (error) => pageErrors.push(String((error as Error).stack ?? error).slice(0, 1500)));
 		const base = n8n.base;
 
 		if (!(await check('sign in with the owner start.ts creates', () => signIn(page!, base)))) throw new Error('could not sign in');
@@ -1127,7 +1151,8 @@ async function main(): Promise<number> {
 	} catch (error) {
 		// A step between the checks (booting, opening the panel again) broke: that fails the run too.
 		const shot = await screenshot(page, install.version, 'aborted');
-		const detail = `${(error as Error).message ?? error}${shot ? ` [screenshot ${shot}]` : ''}`;
+		const errors = pageErrors.length ? `; the editor threw: ${pageErrors.slice(-3).join(' | ')}` : '';
+		const detail = `${(error as Error).message ?? error}${shot ? ` [screenshot ${shot}]` : ''}${errors}`;
 		results.push({ name: 'the run went on to the end', ok: false, detail });
 		console.log(`FAIL the run went on to the end: ${detail}`);
 	} finally {
