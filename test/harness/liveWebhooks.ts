@@ -18,6 +18,8 @@ export class LiveWebhook {
 	/** every call's answer */
 	readonly answers: number[] = [];
 	url = '';
+	/** calls received and not yet answered */
+	private inFlight = 0;
 
 	constructor(
 		private readonly workflowJson: IDataObject,
@@ -29,6 +31,8 @@ export class LiveWebhook {
 		const setup = { workflowJson: this.workflowJson, options: this.options, executionId: 'webhook' };
 		const trigger = workflowFor(setup).getNode(this.triggerName)!;
 		this.server = createServer(async (req, res) => {
+			this.inFlight++;
+			res.on('close', () => this.inFlight--);
 			const chunks: Buffer[] = [];
 			for await (const chunk of req) chunks.push(chunk as Buffer);
 			res.on('finish', () => this.answers.push(res.statusCode));
@@ -48,6 +52,17 @@ export class LiveWebhook {
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook/${String(trigger.webhookId ?? 'id')}/midjourney`;
+	}
+
+	/**
+	 * The executions, once every call received so far is answered. A caller that stopped
+	 * waiting for an answer (the emulator's 10 s headers timeout under load) still gets its
+	 * execution counted: the webhook handler runs on without it.
+	 */
+	async settledExecutions(timeoutMs = 30_000): Promise<WorkflowResult[]> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+		return await Promise.all(this.executions);
 	}
 
 	async close(): Promise<void> {

@@ -61,7 +61,7 @@ async function submitWithHook(hookUrl: string, prompts: string[], state = ''): P
 	return submitted.output('Imagine').map((item) => String(item.json.taskId));
 }
 
-const finished = async (hook: LiveWebhook): Promise<WorkflowResult[]> => await Promise.all(hook.executions);
+const finished = async (hook: LiveWebhook): Promise<WorkflowResult[]> => await hook.settledExecutions();
 
 describe('Midjourney Trigger', () => {
 	it('starts one execution per finished task, mapped like the Midjourney node, with the image as binary', async () => {
