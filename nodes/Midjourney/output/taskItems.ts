@@ -169,7 +169,7 @@ async function videoTaskItems(
 			pairedItem: { item: itemIndex },
 		}));
 		if (settings.downloadVideo) {
-			// One after another: peak memory stays that of one stream, whatever the number of videos.
+			// One after another: peak memory stays that of one video, whatever the number of videos.
 			for (const [position, item] of items.entries()) {
 				const index = position + 1;
 				item.binary = {

@@ -53,17 +53,19 @@ export async function downloadFile(
 			'badResponse',
 			`Downloading ${what} failed: the answer is not ${expected.label}`,
 			{
-				description: `${url} answered ${data.length} bytes of ${typeof contentType === 'string' ? contentType : 'unknown type'}, starting "${data
-					.subarray(0, 12)
-					.toString('latin1')
-					.replace(
-						/[^ -~]/g,
-						'.',
-					)}", not the file. The link may have expired or lead to an error page: fetch the task again for fresh URLs.`,
+				description: `${url} answered ${data.length} bytes of ${typeof contentType === 'string' ? contentType : 'unknown type'}, starting "${printableStart(data)}", not the file. The link may have expired or lead to an error page: fetch the task again for fresh URLs.`,
 			},
 		);
 	}
 	return { data, contentType: typeof contentType === 'string' ? contentType : undefined };
+}
+
+/** The first bytes of a body as text a person can read (what an error page or a thumbnail starts with). */
+function printableStart(data: Buffer): string {
+	return data
+		.subarray(0, 12)
+		.toString('latin1')
+		.replace(/[^ -~]/g, '.');
 }
 
 interface DownloadResponse {
