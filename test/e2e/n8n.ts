@@ -264,11 +264,11 @@ export function patchWorkflow(workflow: WorkflowJson, patch: WorkflowPatch): Wor
 	const copy = JSON.parse(text) as WorkflowJson;
 	copy.id = patch.id;
 	copy.active = false;
+	const atDefaults = (copy.meta as { atDefaults?: boolean } | undefined)?.atDefaults === true;
 	for (const node of copy.nodes) {
 		if (!node.type.startsWith(`${PACKAGE_NAME}.`)) continue;
 		node.credentials = { [CREDENTIAL_TYPE]: { ...patch.credential } };
 		if (node.type === TRIGGER_NODE_TYPE) continue;
-		const atDefaults = (copy.meta as { atDefaults?: boolean } | undefined)?.atDefaults === true;
 		if (patch.midjourneyOptions && !atDefaults) node.parameters = withOptionValues(node.parameters, patch.midjourneyOptions);
 	}
 	return copy;

@@ -107,7 +107,7 @@ async function gridItems(
 }
 
 /** Largest mp4 downloaded: Midjourney's videos are a few MB to some tens. */
-export const VIDEO_MAX_BYTES = 200 * 1048576;
+const VIDEO_MAX_BYTES = 200 * 1048576;
 
 const MP4_CONTENT: ExpectedContent = {
 	label: 'an mp4 video',

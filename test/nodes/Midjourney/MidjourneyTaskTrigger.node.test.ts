@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { PACKAGE_TRIGGER_TYPE, chain, midjourneyNode, runWorkflow, type WorkflowResult } from '../../harness';
 import { LiveWebhook } from '../../harness/liveWebhooks';
 import { startRawAnswers } from '../../hostile/servers';
-import { FAST, SECRET_KEY, everythingVisible, useEmulator } from './emulatorSetup';
+import { SECRET_KEY, everythingVisible, useEmulator } from './emulatorSetup';
 
 const api = useEmulator({ taskDurationMs: 200, concurrency: 10, queueSize: 10 });
 
@@ -52,7 +52,7 @@ async function submitWithHook(hookUrl: string, prompts: string[], state = ''): P
 				operation: 'imagine',
 				prompt: '={{ $json.prompt }}',
 				waitForCompletion: false,
-				waitingOptions: FAST, options: { notifyHook: hookUrl, ...(state ? { state } : {}) },
+				options: { notifyHook: hookUrl, ...(state ? { state } : {}) },
 			}),
 		),
 		{ credentials: api.credentials(), triggerItems: prompts.map((prompt) => ({ json: { prompt } })) },

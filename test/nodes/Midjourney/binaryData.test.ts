@@ -591,7 +591,8 @@ describe.each(MODES)('Download Image (%s binary data mode)', (mode) => {
 				operation: 'action',
 				taskId: '={{ $json.taskId }}',
 				button: 'U2',
-				waitingOptions: FAST, options: { downloadImage: true, binaryPropertyName: 'picture' },
+				waitingOptions: FAST,
+				options: { downloadImage: true, binaryPropertyName: 'picture' },
 			}),
 		);
 		expectSuccess(result);
@@ -638,7 +639,7 @@ describe('Download Image: type from the response, unfinished tasks', () => {
 	it('nothing is downloaded for a task that is not finished (Wait for Completion off)', async () => {
 		const result = await runNodes(
 			'default',
-			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitForCompletion: false, waitingOptions: FAST, options: { downloadImage: true } }),
+			midjourneyNode('Imagine', { operation: 'imagine', prompt: 'a grid', waitForCompletion: false, options: { downloadImage: true } }),
 		);
 		expectSuccess(result);
 		expect(result.output('Imagine')[0].binary).toBeUndefined();
@@ -721,7 +722,8 @@ describe('Output "One Item per Grid Image": more tasks and formats', () => {
 				operation: 'blend',
 				imageSource: 'url',
 				imageUrls: `${dataUri(PNG, 'image/png')}\n${dataUri(MASK, 'image/png')}`,
-				waitingOptions: FAST, options: { output: 'gridImages' },
+				waitingOptions: FAST,
+				options: { output: 'gridImages' },
 			}),
 		);
 		expectSuccess(blend);
@@ -796,7 +798,8 @@ describe('Output "One Item per Grid Image": more tasks and formats', () => {
 				operation: 'action',
 				taskId: '={{ $json.taskId }}',
 				button: 'U4',
-				waitingOptions: FAST, options: { output: 'gridImages', downloadImage: true },
+				waitingOptions: FAST,
+				options: { output: 'gridImages', downloadImage: true },
 			}),
 		);
 		expectSuccess(result);
