@@ -1129,7 +1129,12 @@ async function main(): Promise<number> {
 		await openNode(page, MJ_NODE);
 		for (const testCase of cases) {
 			const ok = await check(`panel: ${caseName(testCase)}`, () => checkOperation(page!, testCase, resourceDropdown));
-			if (ok && testCase.operation.value === 'imagine') await screenshot(page, install.version, 'panel');
+			if (ok && testCase.operation.value === 'imagine') {
+				// The README's picture: no list still fading out over the panel.
+				await noOpenDropdown(page);
+				await new Promise((resolve) => setTimeout(resolve, 800));
+				await screenshot(page, install.version, 'panel');
+			}
 			if (!ok) {
 				// Start the next operation from a freshly opened panel.
 				await page.keyboard.press('Escape');
